@@ -1,0 +1,45 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestPasswordRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	h, err := HashPassword(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=32768,t=2,p=1$") {
+		t.Fatalf("hash %q does not carry its parameters", h)
+	}
+	if err := CheckPassword(ctx, h, "correct horse battery"); err != nil {
+		t.Fatalf("right password refused: %v", err)
+	}
+	if err := CheckPassword(ctx, h, "wrong horse battery"); !errors.Is(err, ErrMismatch) {
+		t.Fatalf("wrong password: got %v, want ErrMismatch", err)
+	}
+	h2, _ := HashPassword(ctx, "correct horse battery")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: the salt is not random")
+	}
+	for _, bad := range []string{"", "$argon2id$v=19$m=1,t=1,p=1$@@$@@", "$bcrypt$x"} {
+		if err := CheckPassword(ctx, bad, "x"); err == nil || errors.Is(err, ErrMismatch) {
+			t.Errorf("CheckPassword(%q) = %v, want a format error", bad, err)
+		}
+	}
+}
+
+func TestNewToken(t *testing.T) {
+	a, ha := NewToken()
+	b, _ := NewToken()
+	if len(a) != 43 || a == b {
+		t.Fatalf("tokens %q %q: want 43 random base64url characters each", a, b)
+	}
+	if HashToken(a) != ha || len(ha) != 64 || strings.Contains(ha, a) {
+		t.Fatalf("hash %q of %q is wrong", ha, a)
+	}
+}

@@ -1,0 +1,112 @@
+// Package server runs one Ace instance: it opens the store and NATS, prepares
+// the database, serves HTTP and shuts down gracefully.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/ace-interviews/ace/internal/auth"
+	"github.com/ace-interviews/ace/internal/bank"
+	"github.com/ace-interviews/ace/internal/bus"
+	"github.com/ace-interviews/ace/internal/config"
+	"github.com/ace-interviews/ace/internal/store"
+	"github.com/ace-interviews/ace/internal/web"
+)
+
+// Run serves until ctx is cancelled. It writes the URL to open (and, while no
+// account exists, the first-admin setup URL) to out.
+func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger) error {
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if n, err := st.Migrate(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("migrated database", slog.Int("migrations", n), slog.String("dialect", string(st.Dialect())))
+	}
+	if err := SeedDemo(ctx, st, log); err != nil {
+		return err
+	}
+	b, err := bus.Connect(cfg.NATSURL, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+
+	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	fmt.Fprintf(out, "Ace is running at %s/\n", base)
+	if err := printSetupURL(ctx, st, out, base); err != nil {
+		return err
+	}
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("dialect", string(st.Dialect())),
+		slog.Bool("embedded_nats", cfg.NATSURL == ""))
+
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	defer stopPurge()
+	go web.PurgeSessions(purgeCtx, st, log, time.Hour)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// SeedDemo loads the built-in demo bank into an empty bank, so a first run
+// has something to browse.
+func SeedDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	n, err := st.CountQuestions(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	res, err := st.ImportQuestions(ctx, bank.Demo())
+	if err != nil {
+		return fmt.Errorf("server: load demo bank: %w", err)
+	}
+	log.Info("loaded the demo question bank", slog.Int("questions", res.Created))
+	return nil
+}
+
+// printSetupURL prints a fresh one-time link for creating the first admin
+// while no account exists. A new link replaces the previous one.
+func printSetupURL(ctx context.Context, st *store.Store, out io.Writer, base string) error {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	token, hash := auth.NewToken()
+	if err := st.SetSetupToken(ctx, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Create the first admin account at %s/setup/%s\n", base, token)
+	return nil
+}

@@ -1,0 +1,346 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/ace-interviews/ace/internal/bank"
+)
+
+// Question is a stored bank question.
+type Question struct {
+	ID         int64     `db:"id" json:"id"`
+	Technology string    `db:"technology" json:"technology"`
+	Level      string    `db:"level" json:"level"`
+	Prompt     string    `db:"prompt" json:"prompt"`
+	Answer     string    `db:"answer" json:"answer"`
+	Tags       Tags      `db:"tags" json:"tags"`
+	TimeLimitS int       `db:"time_limit_s" json:"time_limit_s"`
+	Source     string    `db:"source" json:"source,omitempty"`
+	CreatedAt  time.Time `db:"created_at" json:"-"`
+	UpdatedAt  time.Time `db:"updated_at" json:"-"`
+}
+
+// Tags is stored as a JSON array in a text column, the same on both dialects.
+type Tags []string
+
+// Scan implements sql.Scanner.
+func (t *Tags) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*t = Tags{}
+		return nil
+	default:
+		return fmt.Errorf("tags: unexpected %T", src)
+	}
+	return json.Unmarshal(b, (*[]string)(t))
+}
+
+func tagsJSON(tags []string) string {
+	if tags == nil {
+		tags = []string{}
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
+}
+
+// promptKey identifies a prompt within a technology; hashing keeps the unique
+// index small whatever the prompt's length.
+func promptKey(prompt string) string {
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(strings.ToLower(prompt)), " ")))
+	return hex.EncodeToString(sum[:16])
+}
+
+const questionCols = `id, technology, level, prompt, answer, tags, time_limit_s, source, created_at, updated_at`
+
+// QuestionFilter selects questions; empty fields match everything.
+type QuestionFilter struct {
+	Technology string
+	Level      string
+	Query      string // every word must occur in the prompt or the answer, any case
+	Limit      int
+	Offset     int
+}
+
+// ListQuestions returns one page of matching questions and the total number of matches.
+func (s *Store) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question, int, error) {
+	where, args := s.questionWhere(f)
+	var total int
+	if err := s.r.GetContext(ctx, &total, s.q(`SELECT count(*) FROM questions`+where), args...); err != nil {
+		return nil, 0, fmt.Errorf("store: count questions: %w", err)
+	}
+	qs := []Question{}
+	if total == 0 {
+		return qs, 0, nil
+	}
+	query := `SELECT ` + questionCols + ` FROM questions` + where +
+		` ORDER BY technology, CASE level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, id LIMIT ? OFFSET ?`
+	args = append(args, f.Limit, f.Offset)
+	if err := s.r.SelectContext(ctx, &qs, s.q(query), args...); err != nil {
+		return nil, 0, fmt.Errorf("store: list questions: %w", err)
+	}
+	return qs, total, nil
+}
+
+func (s *Store) questionWhere(f QuestionFilter) (string, []any) {
+	var conds []string
+	var args []any
+	if f.Technology != "" {
+		conds = append(conds, "technology = ?")
+		args = append(args, f.Technology)
+	}
+	if f.Level != "" {
+		conds = append(conds, "level = ?")
+		args = append(args, f.Level)
+	}
+	if c, a := s.searchCond(f.Query); c != "" {
+		conds = append(conds, c)
+		args = append(args, a...)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// searchCond is the one place where text search differs by dialect
+// (STACK.md §10). Both give the same answer: every word is a case-insensitive
+// substring of the prompt or the answer. SQLite serves words of three or more
+// characters from the FTS5 trigram index; PostgreSQL serves ILIKE from pg_trgm.
+func (s *Store) searchCond(query string) (string, []any) {
+	words := strings.Fields(query)
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	var conds []string
+	var args []any
+	var match []string
+	for _, w := range words {
+		if s.dialect == SQLite && len([]rune(w)) >= 3 {
+			match = append(match, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			continue
+		}
+		op := "LIKE"
+		if s.dialect == Postgres {
+			op = "ILIKE"
+		}
+		pat := "%" + likeEscaper.Replace(w) + "%"
+		conds = append(conds, "(prompt "+op+" ? ESCAPE '\\' OR answer "+op+" ? ESCAPE '\\')")
+		args = append(args, pat, pat)
+	}
+	if len(match) > 0 {
+		conds = append(conds, "id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)")
+		args = append(args, strings.Join(match, " AND "))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// GetQuestion returns one question or ErrNotFound.
+func (s *Store) GetQuestion(ctx context.Context, id int64) (Question, error) {
+	var q Question
+	err := s.r.GetContext(ctx, &q, s.q(`SELECT `+questionCols+` FROM questions WHERE id = ?`), id)
+	if err != nil {
+		return q, fmt.Errorf("store: get question %d: %w", id, notFound(err))
+	}
+	return q, nil
+}
+
+// CreateQuestion adds a question; ErrConflict when its technology already has that prompt.
+func (s *Store) CreateQuestion(ctx context.Context, in bank.Question) (Question, error) {
+	var id int64
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM questions WHERE technology = ? AND prompt_key = ?`),
+			in.Technology, promptKey(in.Prompt)); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrConflict
+		}
+		now := time.Now().UTC()
+		return tx.GetContext(ctx, &id, s.q(`INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, now, now)
+	})
+	if err != nil {
+		return Question{}, fmt.Errorf("store: create question: %w", err)
+	}
+	return s.GetQuestion(ctx, id)
+}
+
+// UpdateQuestion replaces a question's fields; ErrNotFound or ErrConflict.
+func (s *Store) UpdateQuestion(ctx context.Context, id int64, in bank.Question) (Question, error) {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM questions WHERE technology = ? AND prompt_key = ? AND id <> ?`),
+			in.Technology, promptKey(in.Prompt), id); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrConflict
+		}
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE questions SET technology = ?, level = ?, prompt = ?, prompt_key = ?, answer = ?,
+			tags = ?, time_limit_s = ?, source = ?, updated_at = ? WHERE id = ?`),
+			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, time.Now().UTC(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return Question{}, fmt.Errorf("store: update question %d: %w", id, err)
+	}
+	return s.GetQuestion(ctx, id)
+}
+
+// DeleteQuestion removes a question; ErrNotFound when there is none.
+func (s *Store) DeleteQuestion(ctx context.Context, id int64) error {
+	res, err := s.w.ExecContext(ctx, s.q(`DELETE FROM questions WHERE id = ?`), id)
+	if err != nil {
+		return fmt.Errorf("store: delete question %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: delete question %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// ImportResult says what an import changed.
+type ImportResult struct {
+	Created   int          `json:"created"`
+	Updated   int          `json:"updated"`
+	Unchanged int          `json:"unchanged"`
+	Counts    []bank.Count `json:"counts"`
+}
+
+// ImportQuestions upserts qs in one transaction, keyed on technology and
+// prompt: all of them land or none does. Questions are expected validated.
+func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (ImportResult, error) {
+	qs = bank.Dedupe(qs)
+	res := ImportResult{Counts: bank.Counts(qs)}
+	now := time.Now().UTC()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		type row struct {
+			ID         int64  `db:"id"`
+			Technology string `db:"technology"`
+			PromptKey  string `db:"prompt_key"`
+			Level      string `db:"level"`
+			Prompt     string `db:"prompt"`
+			Answer     string `db:"answer"`
+			Tags       string `db:"tags"`
+			TimeLimitS int    `db:"time_limit_s"`
+			Source     string `db:"source"`
+		}
+		// Load the existing rows of the technologies involved in one query
+		// per technology, so a 10,000-question import is not 10,000 lookups.
+		existing := map[string]row{}
+		techs := map[string]bool{}
+		for _, q := range qs {
+			techs[q.Technology] = true
+		}
+		names := make([]string, 0, len(techs))
+		for t := range techs {
+			names = append(names, t)
+		}
+		sort.Strings(names)
+		for _, t := range names {
+			var rows []row
+			if err := tx.SelectContext(ctx, &rows, s.q(`SELECT id, technology, prompt_key, level, prompt, answer, tags, time_limit_s, source
+				FROM questions WHERE technology = ?`), t); err != nil {
+				return err
+			}
+			for _, r := range rows {
+				existing[r.Technology+"\x00"+r.PromptKey] = r
+			}
+		}
+		ins, err := tx.PreparexContext(ctx, s.q(`INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		upd, err := tx.PreparexContext(ctx, s.q(`UPDATE questions SET level = ?, prompt = ?, answer = ?, tags = ?, time_limit_s = ?, source = ?, updated_at = ? WHERE id = ?`))
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+		for _, q := range qs {
+			key := promptKey(q.Prompt)
+			tags := tagsJSON(q.Tags)
+			old, ok := existing[q.Technology+"\x00"+key]
+			switch {
+			case !ok:
+				if _, err := ins.ExecContext(ctx, q.Technology, string(q.Level), q.Prompt, key, q.Answer, tags, q.TimeLimitS, q.Source, now, now); err != nil {
+					return fmt.Errorf("line %d: %w", q.Line, err)
+				}
+				res.Created++
+			case old.Level == string(q.Level) && old.Prompt == q.Prompt && old.Answer == q.Answer &&
+				old.Tags == tags && old.TimeLimitS == q.TimeLimitS && old.Source == q.Source:
+				res.Unchanged++
+			default:
+				if _, err := upd.ExecContext(ctx, string(q.Level), q.Prompt, q.Answer, tags, q.TimeLimitS, q.Source, now, old.ID); err != nil {
+					return fmt.Errorf("line %d: %w", q.Line, err)
+				}
+				res.Updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("store: import questions: %w", err)
+	}
+	return res, nil
+}
+
+// TechnologyCount is a technology with its number of questions per level.
+type TechnologyCount struct {
+	Name   string         `json:"name"`
+	Counts map[string]int `json:"counts"`
+}
+
+// Technologies lists every technology with counts per level, by name.
+func (s *Store) Technologies(ctx context.Context) ([]TechnologyCount, error) {
+	var rows []struct {
+		Technology string `db:"technology"`
+		Level      string `db:"level"`
+		N          int    `db:"n"`
+	}
+	if err := s.r.SelectContext(ctx, &rows, `SELECT technology, level, count(*) AS n FROM questions GROUP BY technology, level ORDER BY technology`); err != nil {
+		return nil, fmt.Errorf("store: technologies: %w", err)
+	}
+	out := []TechnologyCount{}
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Name != r.Technology {
+			out = append(out, TechnologyCount{Name: r.Technology, Counts: map[string]int{"beginner": 0, "intermediate": 0, "advanced": 0}})
+		}
+		out[len(out)-1].Counts[r.Level] = r.N
+	}
+	return out, nil
+}
+
+// CountQuestions returns the size of the bank.
+func (s *Store) CountQuestions(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.GetContext(ctx, &n, `SELECT count(*) FROM questions`); err != nil {
+		return 0, fmt.Errorf("store: count questions: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,236 @@
+// Package web serves Ace over HTTP with Fiber: pages, the REST API under
+// /api/v1, health and metrics.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/ace-interviews/ace/internal/bus"
+	"github.com/ace-interviews/ace/internal/config"
+	"github.com/ace-interviews/ace/internal/store"
+)
+
+// Deps are what the handlers need, built in main.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Bus    *bus.Bus
+	Log    *slog.Logger
+}
+
+// handler carries the dependencies of every route; no globals.
+type handler struct {
+	Deps
+	sessions *session.Store
+	views    *views
+	metrics  *metrics
+}
+
+const (
+	sessionCookie = "ace_session"
+	csrfCookie    = "ace_csrf"
+	sessionUserID = "uid"
+	localUser     = "user"
+	localCSRF     = "csrf"
+	localBearer   = "bearer"
+)
+
+// New builds the Fiber app with every route.
+func New(d Deps) (*fiber.App, error) {
+	v, err := newViews()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{Deps: d, views: v, metrics: newMetrics()}
+	secure := d.Config.Secure()
+	h.sessions = session.New(session.Config{
+		Storage:        d.Store.Sessions(),
+		Expiration:     12 * time.Hour,
+		KeyLookup:      "cookie:" + cookieName(sessionCookie, secure),
+		CookieHTTPOnly: true,
+		CookieSecure:   secure,
+		CookieSameSite: "Lax",
+		KeyGenerator:   utils.UUIDv4,
+	})
+
+	app := fiber.New(fiber.Config{
+		AppName:               "ace",
+		DisableStartupMessage: true,
+		ErrorHandler:          h.handleError,
+		BodyLimit:             9 << 20, // an import file may be 8 MiB
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		// Proxy headers are believed only from configured proxies (STACK.md §12).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Config.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.Config),
+	})
+	app.Use(recover.New())
+	app.Use(h.metrics.middleware)
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+		HSTSMaxAge:            hstsAge(secure),
+		ReferrerPolicy:        "same-origin",
+		// helmet's default COEP require-corp would be harmless, but nothing needs it.
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+
+	app.Get("/healthz", h.healthz)
+	app.Get("/readyz", h.readyz)
+	app.Get("/metrics", h.metrics.handler())
+	app.Get("/static/*", h.static)
+
+	app.Use(h.authenticate)
+	app.Use(csrf.New(csrf.Config{
+		Next:           h.skipCSRF,
+		Session:        h.sessions,
+		CookieName:     cookieName(csrfCookie, secure),
+		CookieSecure:   secure,
+		CookieSameSite: "Lax",
+		CookieHTTPOnly: true,
+		Expiration:     12 * time.Hour,
+		ContextKey:     localCSRF,
+		KeyGenerator:   utils.UUIDv4,
+		Extractor:      csrfFromHeaderOrForm,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return fiber.NewError(fiber.StatusForbidden, "missing or invalid CSRF token: reload the page and try again")
+		},
+	}))
+
+	api := app.Group("/api/v1")
+	api.Get("/questions", h.apiListQuestions)
+	api.Get("/technologies", h.apiTechnologies)
+	api.Post("/questions", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiCreateQuestion)
+	api.Post("/questions/import", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiImportQuestions)
+	api.Put("/questions/:id", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiUpdateQuestion)
+	api.Delete("/questions/:id", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiDeleteQuestion)
+	app.Use("/api", func(c *fiber.Ctx) error {
+		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
+	})
+
+	app.Get("/", h.home)
+	app.Get("/questions", h.questionsPage)
+
+	loginLimit := limiter.New(limiter.Config{
+		Max:                    10,
+		Expiration:             5 * time.Minute,
+		SkipSuccessfulRequests: true,
+		KeyGenerator:           func(c *fiber.Ctx) string { return "ip:" + c.IP() },
+		LimitReached:           h.tooManyLogins,
+	})
+	accountLimit := limiter.New(limiter.Config{
+		Max:                    5,
+		Expiration:             5 * time.Minute,
+		SkipSuccessfulRequests: true,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return "email:" + store.NormalizeEmail(c.FormValue("email"))
+		},
+		LimitReached: h.tooManyLogins,
+	})
+	app.Get("/login", h.loginPage)
+	app.Post("/login", loginLimit, accountLimit, h.login)
+	app.Post("/logout", h.logout)
+	app.Get("/setup/:token", h.setupPage)
+	app.Post("/setup/:token", loginLimit, h.setup)
+
+	staff := app.Group("/staff", h.requirePageRole(store.RoleAdmin, store.RoleInterviewer))
+	staff.Get("/questions", h.staffQuestions)
+	staff.Get("/questions/new", h.questionNewPage)
+	staff.Post("/questions/new", h.questionCreate)
+	staff.Get("/questions/:id/edit", h.questionEditPage)
+	staff.Post("/questions/:id/edit", h.questionUpdate)
+	staff.Post("/questions/:id/delete", h.questionDelete)
+	staff.Get("/import", h.importPage)
+	staff.Post("/import", h.importUpload)
+
+	admin := app.Group("/admin", h.requirePageRole(store.RoleAdmin))
+	admin.Get("/users", h.usersPage)
+	admin.Post("/users", h.userCreate)
+	admin.Post("/users/:id/role", h.userSetRole)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "page not found") })
+	return app, nil
+}
+
+// cookieName uses the __Host- prefix over HTTPS, which pins the cookie to
+// this host and path / (STACK.md §11).
+func cookieName(name string, secure bool) string {
+	if secure {
+		return "__Host-" + name
+	}
+	return name
+}
+
+func hstsAge(secure bool) int {
+	if secure {
+		return 31536000
+	}
+	return 0
+}
+
+func proxyHeader(c config.Config) string {
+	if len(c.TrustedProxies) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// skipCSRF leaves out requests that carry no ambient credential, where there
+// is nothing to forge: bearer requests, API requests without a session cookie
+// (they are anonymous and get 401 where it matters), and safe requests to
+// public pages from visitors without a session, which would otherwise each
+// create a session row.
+func (h *handler) skipCSRF(c *fiber.Ctx) bool {
+	if c.Locals(localBearer) != nil {
+		return true
+	}
+	if c.Cookies(cookieName(sessionCookie, h.Config.Secure())) != "" {
+		return false
+	}
+	p := c.Path()
+	if strings.HasPrefix(p, "/api/") {
+		return true
+	}
+	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+	return safe && (p == "/" || p == "/questions")
+}
+
+// csrfFromHeaderOrForm takes the token from X-CSRF-Token (scripts) or the
+// _csrf form field (plain forms, including multipart uploads).
+func csrfFromHeaderOrForm(c *fiber.Ctx) (string, error) {
+	if t := c.Get("X-CSRF-Token"); t != "" {
+		return t, nil
+	}
+	if t := c.FormValue("_csrf"); t != "" {
+		return t, nil
+	}
+	return "", csrf.ErrTokenNotFound
+}
+
+// PurgeSessions deletes expired sessions every interval until ctx ends.
+func PurgeSessions(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.PurgeExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("purge sessions", slog.Any("error", err))
+			}
+		}
+	}
+}
