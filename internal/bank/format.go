@@ -120,8 +120,33 @@ func checkEncoding(file string, data []byte) ([]byte, error) {
 
 // lineAt is the 1-based line of byte offset off in data.
 func lineAt(data []byte, off int) int {
-	off = min(max(off, 0), len(data))
-	return 1 + bytes.Count(data[:off], []byte("\n"))
+	var c lineCounter
+	c.data = data
+	return c.at(off)
+}
+
+// lineCounter finds the line of offsets that mostly increase, as a parser's
+// do: it counts on from the previous offset, so a file of many questions is
+// not counted from its start once per question. "\r\n", "\r" and "\n" each
+// end a line, as they do for ParseText and for editors.
+type lineCounter struct {
+	data []byte
+	off  int // offset counted up to
+	line int // line at off
+}
+
+func (c *lineCounter) at(off int) int {
+	off = min(max(off, 0), len(c.data))
+	if c.line == 0 || off < c.off {
+		c.off, c.line = 0, 1
+	}
+	seg := c.data[c.off:off]
+	c.line += bytes.Count(seg, []byte("\n")) + bytes.Count(seg, []byte("\r")) - bytes.Count(seg, []byte("\r\n"))
+	if off > c.off && off < len(c.data) && c.data[off-1] == '\r' && c.data[off] == '\n' {
+		c.line-- // off is inside a "\r\n": the line ends at its "\n"
+	}
+	c.off = off
+	return c.line
 }
 
 // PromptKey is what makes two prompts the same question within a

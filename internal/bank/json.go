@@ -25,18 +25,19 @@ func ParseJSON(file string, r io.Reader) ([]Question, error) {
 	if err := json.Unmarshal(data, &whole); err != nil {
 		return nil, jsonSyntaxError(file, data, err)
 	}
-	p := &jsonParser{file: file, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	p := &jsonParser{file: file, data: data, dec: json.NewDecoder(bytes.NewReader(data)), lines: lineCounter{data: data}}
 	return p.parse()
 }
 
 type jsonParser struct {
-	file string
-	data []byte
-	dec  *json.Decoder
+	file  string
+	data  []byte
+	dec   *json.Decoder
+	lines lineCounter
 }
 
 func (p *jsonParser) errorf(off int, format string, args ...any) *ParseError {
-	return &ParseError{File: p.file, Line: lineAt(p.data, off), Msg: fmt.Sprintf(format, args...)}
+	return &ParseError{File: p.file, Line: p.lines.at(off), Msg: fmt.Sprintf(format, args...)}
 }
 
 // token reads the next token and the offset where it starts.
@@ -152,7 +153,7 @@ func (p *jsonParser) question(raw json.RawMessage, n, at int) (Question, error) 
 		}
 		return Question{}, p.errorf(at, "question %d: %s", n, strings.TrimPrefix(err.Error(), "json: "))
 	}
-	return rec.question(p.file, n, lineAt(p.data, at))
+	return rec.question(p.file, n, p.lines.at(at))
 }
 
 // jsonKind names the JSON type a record field wants.

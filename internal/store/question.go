@@ -187,6 +187,12 @@ func (s *Store) CreateQuestion(ctx context.Context, in bank.Question) (Question,
 func (s *Store) UpdateQuestion(ctx context.Context, id int64, in bank.Question) (Question, error) {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var n int
+		if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM questions WHERE id = ?`), id); err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
 		if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM questions WHERE technology = ? AND prompt_key = ? AND id <> ?`),
 			in.Technology, promptKey(in.Prompt), id); err != nil {
 			return err
@@ -194,16 +200,10 @@ func (s *Store) UpdateQuestion(ctx context.Context, id int64, in bank.Question) 
 		if n > 0 {
 			return ErrConflict
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE questions SET technology = ?, level = ?, prompt = ?, prompt_key = ?, answer = ?,
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE questions SET technology = ?, level = ?, prompt = ?, prompt_key = ?, answer = ?,
 			tags = ?, time_limit_s = ?, source = ?, updated_at = ? WHERE id = ?`),
 			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, time.Now().UTC(), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return Question{}, fmt.Errorf("store: update question %d: %w", id, err)

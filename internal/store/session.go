@@ -29,7 +29,7 @@ func (ss *SessionStorage) Get(key string) ([]byte, error) {
 // Set stores val under key for exp (0 means no expiry).
 func (ss *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	var expires int64
-	if exp > 0 {
+	if exp != 0 {
 		expires = time.Now().Add(exp).Unix()
 	}
 	_, err := ss.s.w.Exec(ss.s.q(`INSERT INTO sessions (k, v, expires_at) VALUES (?, ?, ?)
