@@ -5,6 +5,8 @@ package bank
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Level is how hard a question is. Only the three constants below are valid.
@@ -97,8 +99,31 @@ func (q *Question) Validate() error {
 		if len(t) > MaxTagLen {
 			return fmt.Errorf("tag %q is longer than %d characters", t, MaxTagLen)
 		}
+		if hasControl(t) {
+			return fmt.Errorf("tag %q holds a control character", t)
+		}
+	}
+	if hasControl(q.Technology) {
+		return fmt.Errorf("technology %q holds a control character", q.Technology)
+	}
+	for _, f := range []struct{ name, text string }{
+		{"technology", q.Technology}, {"prompt", q.Prompt}, {"answer", q.Answer}, {"source", q.Source},
+	} {
+		if !utf8.ValidString(f.text) {
+			return fmt.Errorf("%s is not valid UTF-8", f.name)
+		}
+		if strings.ContainsRune(f.text, 0) {
+			return fmt.Errorf("%s holds a NUL character", f.name)
+		}
 	}
 	return nil
+}
+
+// hasControl reports a control character, such as a line break, in a
+// one-line field: technology names and tags appear in menus and filters.
+// PostgreSQL also refuses NUL in text, so it is rejected in every field.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
 }
 
 // ParseError locates a problem in an import file; its text is "file:line: message".

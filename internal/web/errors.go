@@ -85,4 +85,3 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	}
 	return h.render(c, status, "error", page{Title: title, Error: msg})
 }
-
