@@ -92,6 +92,8 @@ func TestParseJSONErrors(t *testing.T) {
 		{"tags of the wrong type", "{\"questions\": [\n  {\"technology\": \"Go\", \"level\": \"beginner\", \"prompt\": \"Q?\", \"answer\": \"A.\",\n   \"tags\": [1]}\n]}", 3, "tags must be a list of strings"},
 		{"time limit too large", "{\"questions\": [\n  {\"technology\": \"Go\", \"level\": \"beginner\", \"prompt\": \"Q?\", \"answer\": \"A.\", \"time_limit_s\": 999999}\n]}", 2, "time_limit_s must be between 0 and 14400"},
 		{"invalid UTF-8", "{\"questions\": [\n{\"technology\": \"Go\", \"level\": \"beginner\", \"prompt\": \"Q\xff?\", \"answer\": \"A.\"}]}", 2, "invalid UTF-8"},
+		{"escaped NUL", "{\"questions\": [\n{\"technology\": \"Go\", \"level\": \"beginner\", \"prompt\": \"Q\\u0000?\", \"answer\": \"A.\"}]}", 2, "prompt holds a NUL character"},
+		{"line break in technology", "{\"questions\": [\n{\"technology\": \"Go\\nlang\", \"level\": \"beginner\", \"prompt\": \"Q?\", \"answer\": \"A.\"}]}", 2, "control character"},
 	}
 	for _, tt := range inline {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,11 +53,6 @@ var chrome = []*regexp.Regexp{
 	regexp.MustCompile(`^Ready for a real challenge\?$`),
 }
 
-// masterChrome is the footer "Master <Technology>[<count>]". It counts as
-// chrome only when the name is the technology of a header in the same file,
-// so an answer's closing line such as "Master the basics first" is kept.
-var masterChrome = regexp.MustCompile(`^Master (.+?)\d*$`)
-
 // looseHeader matches a line shaped like a header whose level is not one of
 // ours ("DjangoExpert", "GoEXPERT"); it is only consulted to explain an
 // error, never to find questions.
@@ -85,7 +80,7 @@ func splitLines(s string) []string {
 type textParser struct {
 	file  string
 	lines []string
-	techs map[string]bool // technologies of all headers, for masterChrome
+	techs map[string]bool // technologies of all headers, for isMasterChrome
 	out   []Question
 }
 
@@ -345,8 +340,25 @@ func isChrome(s string, techs map[string]bool) bool {
 			return true
 		}
 	}
-	m := masterChrome.FindStringSubmatch(s)
-	return m != nil && techs[m[1]]
+	return isMasterChrome(s, techs)
+}
+
+// isMasterChrome recognises the footer "Master <Technology>[<count>]". It
+// counts as chrome only when the name is the technology of a header in the
+// same file, so an answer's closing line such as "Master the basics first"
+// is kept. Trailing digits are tried both as count and as part of the name,
+// for technologies such as "Python3".
+func isMasterChrome(s string, techs map[string]bool) bool {
+	name, ok := strings.CutPrefix(s, "Master ")
+	for ok && name != "" {
+		if techs[name] {
+			return true
+		}
+		last := name[len(name)-1]
+		ok = last >= '0' && last <= '9'
+		name = name[:len(name)-1]
+	}
+	return false
 }
 
 // joinParagraphs keeps line breaks inside a paragraph (code, lists) and one

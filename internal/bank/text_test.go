@@ -186,6 +186,7 @@ func TestParseTextChrome(t *testing.T) {
 		{"master sentence kept", head + "A language.\n\nMaster the basics first\n", "A language.\n\nMaster the basics first"},
 		{"master of another technology kept", head + "A language.\n\nMaster Django32\n", "A language.\n\nMaster Django32"},
 		{"chrome inside a paragraph kept", head + "A language.\nReady for a real challenge?\n", "A language.\nReady for a real challenge?"},
+		{"technology ending in a digit", "Python3Beginner\n\nQ?\n\nAnswer\n\nA.\n\nMaster Python312\n", "A."},
 		{"many blank lines collapse", head + "One.\n\n\n\nTwo.\n\n\n", "One.\n\nTwo."},
 	}
 	for _, tt := range tests {

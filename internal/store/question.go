@@ -271,8 +271,12 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 				existing[r.Technology+"\x00"+r.PromptKey] = r
 			}
 		}
+		// ON CONFLICT: a concurrent import (two instances seeding the demo
+		// bank at once) may insert the same question first; ours then updates it.
 		ins, err := tx.PreparexContext(ctx, s.q(`INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (technology, prompt_key) DO UPDATE SET level = excluded.level, prompt = excluded.prompt, answer = excluded.answer,
+			tags = excluded.tags, time_limit_s = excluded.time_limit_s, source = excluded.source, updated_at = excluded.updated_at`))
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/ace-interviews/ace/internal/config"
+	"github.com/ace-interviews/ace/internal/store/storetest"
+)
+
+// start runs an instance and returns the lines it prints, read as they come.
+func start(t *testing.T, cfg config.Config) (lines <-chan string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, cfg, pw, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		pw.Close()
+	}()
+	ch := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+		close(ch)
+	}()
+	return ch, func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("Run did not return within 15s of cancel")
+		}
+	}
+}
+
+func nextLine(t *testing.T, lines <-chan string) string {
+	t.Helper()
+	select {
+	case l := <-lines:
+		return l
+	case <-time.After(30 * time.Second):
+		t.Fatal("no output within 30s")
+		return ""
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestRunOnEmbeddedDefaults(t *testing.T) {
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	lines, stop := start(t, cfg)
+	first := nextLine(t, lines)
+	base, ok := strings.CutPrefix(first, "Ace is running at ")
+	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") || strings.HasSuffix(base, ":0/") {
+		t.Fatalf("first line %q", first)
+	}
+	setup := nextLine(t, lines)
+	setupURL, ok := strings.CutPrefix(setup, "Create the first admin account at ")
+	if !ok || !strings.HasPrefix(setupURL, base+"setup/") {
+		t.Fatalf("second line %q", setup)
+	}
+	if code, body := get(t, base+"api/v1/technologies"); code != 200 || !strings.Contains(body, `"name":"System Design"`) {
+		t.Fatalf("demo bank not loaded: %d %s", code, body)
+	}
+	if code, _ := get(t, setupURL); code != 200 {
+		t.Fatalf("setup page: %d", code)
+	}
+	if code, body := get(t, base+"readyz"); code != 200 {
+		t.Fatalf("readyz: %d %s", code, body)
+	}
+	stop()
+
+	// A restart keeps the bank (no second demo load) and replaces the setup link.
+	lines, stop = start(t, cfg)
+	base2 := strings.TrimPrefix(nextLine(t, lines), "Ace is running at ")
+	setup2 := strings.TrimPrefix(nextLine(t, lines), "Create the first admin account at ")
+	defer stop()
+	if code, body := get(t, base2+"api/v1/questions?limit=1"); code != 200 || !strings.Contains(body, `"total":72`) {
+		t.Fatalf("after restart: %d %s", code, body)
+	}
+	if code, _ := get(t, base2+"setup/"+setupURL[strings.LastIndex(setupURL, "/")+1:]); code != 404 {
+		t.Fatalf("old setup link still works: %d", code)
+	}
+	if code, _ := get(t, setup2); code != 200 {
+		t.Fatalf("new setup link: %d", code)
+	}
+}
+
+func TestRunOnPostgresAndExternalNATS(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server did not start")
+	}
+	defer ns.Shutdown()
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DatabaseURL = storetest.NewPostgresDatabase(t)
+	cfg.NATSURL = ns.ClientURL()
+	// Two instances on one database start together: one migrates, both serve.
+	l1, stop1 := start(t, cfg)
+	l2, stop2 := start(t, cfg)
+	defer stop1()
+	defer stop2()
+	for _, lines := range []<-chan string{l1, l2} {
+		base := strings.TrimPrefix(nextLine(t, lines), "Ace is running at ")
+		if code, body := get(t, base+"readyz"); code != 200 {
+			t.Fatalf("readyz: %d %s", code, body)
+		}
+		if code, body := get(t, base+"api/v1/questions?limit=1"); code != 200 || !strings.Contains(body, `"total":72`) {
+			t.Fatalf("questions: %d %s", code, body)
+		}
+	}
+}
