@@ -139,8 +139,11 @@ func (p *jsonParser) question(raw json.RawMessage, n, at int) (Question, error) 
 	if len(raw) == 0 || raw[0] != '{' {
 		return Question{}, p.errorf(at, "question %d must be an object", n)
 	}
+	if err := p.checkKeys(raw, n, at); err != nil {
+		return Question{}, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
+	dec.DisallowUnknownFields() // checkKeys has done this; kept as a backstop
 	var rec record
 	if err := dec.Decode(&rec); err != nil {
 		var te *json.UnmarshalTypeError
@@ -154,6 +157,41 @@ func (p *jsonParser) question(raw json.RawMessage, n, at int) (Question, error) 
 		return Question{}, p.errorf(at, "question %d: %s", n, strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return rec.question(p.file, n, p.lines.at(at))
+}
+
+// checkKeys rejects unknown and repeated keys in the question object raw,
+// found at offset at, at the key's own line. encoding/json alone would match
+// keys in any letter case and let a repeated key silently win; YAML and
+// JSON should refuse the same files.
+func (p *jsonParser) checkKeys(raw json.RawMessage, n, at int) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // the '{'
+		return p.errorf(at, "question %d: %s", n, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		keyAt := at + int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return p.errorf(keyAt, "question %d: %s", n, strings.TrimPrefix(err.Error(), "json: "))
+		}
+		key, _ := tok.(string)
+		for keyAt < len(p.data) && p.data[keyAt] != '"' {
+			keyAt++ // past the comma and white space before the key
+		}
+		switch {
+		case !recordFields[key]:
+			return p.errorf(keyAt, "question %d: unknown field %q", n, key)
+		case seen[key]:
+			return p.errorf(keyAt, "question %d: field %q appears twice", n, key)
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return p.errorf(keyAt, "question %d: %s", n, strings.TrimPrefix(err.Error(), "json: "))
+		}
+	}
+	return nil
 }
 
 // jsonKind names the JSON type a record field wants.

@@ -85,6 +85,8 @@ func TestParseJSONErrors(t *testing.T) {
 		{"unknown top-level field", "{\n  \"title\": \"x\",\n  \"questions\": [" + ok + "]\n}", 2, `unknown field "title"`},
 		{"questions twice", "{\"questions\": [" + ok + "],\n\"questions\": [" + ok + "]}", 2, "appears twice"},
 		{"unknown question field", "{\"questions\": [\n" + ok + ",\n{\"technology\": \"Go\", \"level\": \"beginner\", \"prompt\": \"Q2?\", \"answer\": \"A.\", \"difficulty\": 3}\n]}", 3, `question 2: unknown field "difficulty"`},
+		{"unknown field on its own line", "{\"questions\": [\n  {\n    \"technology\": \"Go\",\n    \"Level\": \"beginner\",\n    \"prompt\": \"Q?\",\n    \"answer\": \"A.\"\n  }\n]}", 4, `question 1: unknown field "Level"`},
+		{"repeated field", "{\"questions\": [\n  {\n    \"technology\": \"Go\",\n    \"level\": \"beginner\",\n    \"prompt\": \"Q?\",\n    \"prompt\": \"Q2?\",\n    \"answer\": \"A.\"\n  }\n]}", 6, `question 1: field "prompt" appears twice`},
 		{"question not an object", "{\"questions\": [\n" + ok + ",\n\"Q2?\"]}", 3, "question 2 must be an object"},
 		{"empty answer", "{\"questions\": [\n  {\n    \"technology\": \"Go\",\n    \"level\": \"beginner\",\n    \"prompt\": \"Q?\",\n    \"answer\": \"  \"\n  }\n]}", 2, "question 1: answer is empty"},
 		{"missing level", "{\"questions\": [\n{\"technology\": \"Go\", \"prompt\": \"Q?\", \"answer\": \"A.\"}]}", 2, "level is missing"},

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -57,12 +55,9 @@ func tagsJSON(tags []string) string {
 	return string(b)
 }
 
-// promptKey identifies a prompt within a technology; hashing keeps the unique
-// index small whatever the prompt's length.
-func promptKey(prompt string) string {
-	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(strings.ToLower(prompt)), " ")))
-	return hex.EncodeToString(sum[:16])
-}
+// promptKey identifies a prompt within a technology; bank.PromptKey is the
+// one definition, shared with import de-duplication.
+func promptKey(prompt string) string { return bank.PromptKey(prompt) }
 
 const questionCols = `id, technology, level, prompt, answer, tags, time_limit_s, source, created_at, updated_at`
 

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Audiences of a transcript event: everyone in the room, the staff only, or
+// one candidate and the staff ("c" + participant id).
+const (
+	AudienceAll   = "all"
+	AudienceStaff = "staff"
+)
+
+// CandidateAudience is the audience of one candidate's own events.
+func CandidateAudience(participantID int64) string { return fmt.Sprintf("c%d", participantID) }
+
+// Event is one durable transcript entry.
+type Event struct {
+	InterviewID int64           `db:"interview_id" json:"interview_id"`
+	Seq         int64           `db:"seq" json:"seq"`
+	Type        string          `db:"type" json:"type"`
+	ActorID     int64           `db:"actor_id" json:"actor"`
+	Audience    string          `db:"audience" json:"audience"`
+	Data        json.RawMessage `db:"data" json:"data"`
+	CreatedAt   time.Time       `db:"created_at" json:"ts"`
+}
+
+// RoomTx is a write transaction that holds one interview's lock: actions of
+// one room are serialised, and the events they append get consecutive seqs
+// when it commits.
+type RoomTx struct {
+	*sqlx.Tx
+	s       *Store
+	ID      int64
+	Now     time.Time
+	pending []Event
+}
+
+// Q rebinds a query for the store's dialect.
+func (rt *RoomTx) Q(query string) string { return rt.s.q(query) }
+
+// Append queues an event; it is stored with its seq when the transaction commits.
+func (rt *RoomTx) Append(typ string, actor int64, audience string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("store: encode %s: %w", typ, err)
+	}
+	rt.pending = append(rt.pending, Event{InterviewID: rt.ID, Type: typ, ActorID: actor, Audience: audience, Data: b, CreatedAt: rt.Now})
+	return nil
+}
+
+// InRoom runs fn in a transaction holding the interview's row lock and
+// stores the events it appended, numbered from the interview's last_seq, in
+// the same transaction. It returns them once committed (ErrNotFound when the
+// interview does not exist).
+func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomTx) error) ([]Event, error) {
+	var events []Event
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		// A no-op update takes the row lock first, so concurrent actions on
+		// one room queue here rather than deciding on stale state.
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE interviews SET last_seq = last_seq WHERE id = ?`), interviewID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		rt := &RoomTx{Tx: tx, s: s, ID: interviewID, Now: time.Now().UTC()}
+		if err := fn(rt); err != nil {
+			return err
+		}
+		if len(rt.pending) == 0 {
+			return nil
+		}
+		var last int64
+		if err := tx.GetContext(ctx, &last, s.q(`UPDATE interviews SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`), len(rt.pending), interviewID); err != nil {
+			return err
+		}
+		first := last - int64(len(rt.pending)) + 1
+		var sb strings.Builder
+		args := make([]any, 0, 7*len(rt.pending))
+		sb.WriteString(`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES `)
+		for i := range rt.pending {
+			rt.pending[i].Seq = first + int64(i)
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			e := rt.pending[i]
+			args = append(args, e.InterviewID, e.Seq, e.Type, e.ActorID, e.Audience, string(e.Data), e.CreatedAt)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
+			return err
+		}
+		events = rt.pending
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+// EventsAfter returns up to limit events with seq > after, in seq order.
+func (s *Store) EventsAfter(ctx context.Context, interviewID, after int64, limit int) ([]Event, error) {
+	evs := []Event{}
+	err := s.r.SelectContext(ctx, &evs, s.q(`SELECT interview_id, seq, type, actor_id, audience, data, created_at FROM events
+		WHERE interview_id = ? AND seq > ? ORDER BY seq LIMIT ?`), interviewID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: events after %d: %w", after, err)
+	}
+	return evs, nil
+}
+
+// LastSeqs returns the last_seq of each interview asked for.
+func (s *Store) LastSeqs(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`SELECT id, last_seq FROM interviews WHERE id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryxContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: last seqs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, seq int64
+		if err := rows.Scan(&id, &seq); err != nil {
+			return nil, err
+		}
+		out[id] = seq
+	}
+	return out, rows.Err()
+}

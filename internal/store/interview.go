@@ -1,0 +1,304 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Interview statuses.
+const (
+	StatusScheduled = "scheduled"
+	StatusLive      = "live"
+	StatusEnded     = "ended"
+)
+
+// Participant roles within one interview.
+const (
+	PartInterviewer = "interviewer"
+	PartCandidate   = "candidate"
+)
+
+// MaxCandidates is the largest room (a group mock exam).
+const MaxCandidates = 200
+
+// Interview is a live session or exam.
+type Interview struct {
+	ID              int64     `db:"id" json:"id"`
+	Title           string    `db:"title" json:"title"`
+	Status          string    `db:"status" json:"status"`
+	ExamTimeLimitS  int       `db:"exam_time_limit_s" json:"exam_time_limit_s"`
+	LastSeq         int64     `db:"last_seq" json:"last_seq"`
+	CurrentPosition int       `db:"current_position" json:"current_position"`
+	CreatedBy       int64     `db:"created_by" json:"created_by"`
+	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+}
+
+// Participant is an interviewer or a candidate of one interview.
+type Participant struct {
+	ID          int64      `db:"id" json:"id"`
+	InterviewID int64      `db:"interview_id" json:"-"`
+	Role        string     `db:"role" json:"role"`
+	UserID      *int64     `db:"user_id" json:"user_id,omitempty"`
+	Name        string     `db:"name" json:"name"`
+	Email       string     `db:"email" json:"email,omitempty"`
+	TokenHash   *string    `db:"token_hash" json:"-"`
+	RevokedAt   *time.Time `db:"revoked_at" json:"revoked_at,omitempty"`
+	CreatedAt   time.Time  `db:"created_at" json:"-"`
+}
+
+// PlannedQuestion is a question of an interview, copied from the bank.
+type PlannedQuestion struct {
+	InterviewID int64      `db:"interview_id" json:"-"`
+	Position    int        `db:"position" json:"position"`
+	QuestionID  *int64     `db:"question_id" json:"question_id,omitempty"`
+	Technology  string     `db:"technology" json:"technology"`
+	Level       string     `db:"level" json:"level"`
+	Prompt      string     `db:"prompt" json:"prompt"`
+	Answer      string     `db:"answer" json:"answer"`
+	TimeLimitS  int        `db:"time_limit_s" json:"time_limit_s"`
+	PushedAt    *time.Time `db:"pushed_at" json:"pushed_at,omitempty"`
+}
+
+// PlanItem asks for a bank question with a time limit (0 keeps the bank's suggestion).
+type PlanItem struct {
+	QuestionID int64
+	TimeLimitS int
+}
+
+// NewCandidate is a candidate to invite; TokenHash is the hash of their invite token.
+type NewCandidate struct {
+	Name, Email, TokenHash string
+}
+
+// NewInterview is everything CreateInterview stores at once.
+type NewInterview struct {
+	Title          string
+	ExamTimeLimitS int
+	CreatedBy      int64
+	Questions      []PlanItem
+	Candidates     []NewCandidate
+	Panel          []int64 // user ids of the interviewers, the creator included
+}
+
+const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at`
+const interviewCols = `id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at`
+
+// CreateInterview stores an interview, its planned questions (snapshots of
+// the bank) and its participants in one transaction. ErrNotFound names a
+// missing bank question.
+func (s *Store) CreateInterview(ctx context.Context, in NewInterview) (Interview, []Participant, error) {
+	var id int64
+	now := time.Now().UTC()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO interviews (title, exam_time_limit_s, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+			in.Title, in.ExamTimeLimitS, in.CreatedBy, now); err != nil {
+			return err
+		}
+		for i, p := range in.Questions {
+			if err := s.addPlanned(ctx, tx, id, i+1, p); err != nil {
+				return err
+			}
+		}
+		for _, uid := range in.Panel {
+			var u User
+			if err := tx.GetContext(ctx, &u, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), uid); err != nil {
+				return fmt.Errorf("interviewer %d: %w", uid, notFound(err))
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+				id, PartInterviewer, uid, u.Name, u.Email, now); err != nil {
+				return err
+			}
+		}
+		for _, c := range in.Candidates {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+				id, PartCandidate, c.Name, c.Email, c.TokenHash, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Interview{}, nil, fmt.Errorf("store: create interview: %w", err)
+	}
+	iv, err := s.GetInterview(ctx, id)
+	if err != nil {
+		return iv, nil, err
+	}
+	ps, err := s.Participants(ctx, id)
+	return iv, ps, err
+}
+
+// addPlanned copies bank question p into the interview at position.
+func (s *Store) addPlanned(ctx context.Context, tx *sqlx.Tx, interviewID int64, position int, p PlanItem) error {
+	var q Question
+	if err := tx.GetContext(ctx, &q, s.q(`SELECT `+questionCols+` FROM questions WHERE id = ?`), p.QuestionID); err != nil {
+		return fmt.Errorf("question %d: %w", p.QuestionID, notFound(err))
+	}
+	limit := p.TimeLimitS
+	if limit == 0 {
+		limit = q.TimeLimitS
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO interview_questions (interview_id, position, question_id, technology, level, prompt, answer, time_limit_s)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), interviewID, position, q.ID, q.Technology, q.Level, q.Prompt, q.Answer, limit)
+	return err
+}
+
+// AppendPlanned adds a bank question at the end of the plan and returns its position.
+func (s *Store) AppendPlanned(ctx context.Context, tx *sqlx.Tx, interviewID int64, p PlanItem) (int, error) {
+	var pos int
+	if err := tx.GetContext(ctx, &pos, s.q(`SELECT COALESCE(MAX(position), 0) + 1 FROM interview_questions WHERE interview_id = ?`), interviewID); err != nil {
+		return 0, err
+	}
+	return pos, s.addPlanned(ctx, tx, interviewID, pos, p)
+}
+
+// GetInterview returns one interview or ErrNotFound.
+func (s *Store) GetInterview(ctx context.Context, id int64) (Interview, error) {
+	var iv Interview
+	if err := s.r.GetContext(ctx, &iv, s.q(`SELECT `+interviewCols+` FROM interviews WHERE id = ?`), id); err != nil {
+		return iv, fmt.Errorf("store: interview %d: %w", id, notFound(err))
+	}
+	return iv, nil
+}
+
+// ListInterviews returns the interviews a user may run (all of them for
+// admins and reviewers), newest first.
+func (s *Store) ListInterviews(ctx context.Context, userID int64, all bool) ([]Interview, error) {
+	ivs := []Interview{}
+	var err error
+	if all {
+		err = s.r.SelectContext(ctx, &ivs, `SELECT `+interviewCols+` FROM interviews ORDER BY id DESC`)
+	} else {
+		err = s.r.SelectContext(ctx, &ivs, s.q(`SELECT `+interviewCols+` FROM interviews WHERE created_by = ?
+			OR id IN (SELECT interview_id FROM participants WHERE user_id = ?) ORDER BY id DESC`), userID, userID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: list interviews: %w", err)
+	}
+	return ivs, nil
+}
+
+// Participants lists an interview's participants, interviewers first.
+func (s *Store) Participants(ctx context.Context, interviewID int64) ([]Participant, error) {
+	ps := []Participant{}
+	err := s.r.SelectContext(ctx, &ps, s.q(`SELECT `+participantCols+` FROM participants WHERE interview_id = ? ORDER BY role DESC, id`), interviewID)
+	if err != nil {
+		return nil, fmt.Errorf("store: participants: %w", err)
+	}
+	return ps, nil
+}
+
+// PlannedQuestions lists an interview's questions by position.
+func (s *Store) PlannedQuestions(ctx context.Context, interviewID int64) ([]PlannedQuestion, error) {
+	qs := []PlannedQuestion{}
+	err := s.r.SelectContext(ctx, &qs, s.q(`SELECT interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at
+		FROM interview_questions WHERE interview_id = ? ORDER BY position`), interviewID)
+	if err != nil {
+		return nil, fmt.Errorf("store: planned questions: %w", err)
+	}
+	return qs, nil
+}
+
+// AddCandidates invites more candidates; ErrConflict past MaxCandidates.
+func (s *Store) AddCandidates(ctx context.Context, interviewID int64, cs []NewCandidate) ([]Participant, error) {
+	var ids []int64
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM interviews WHERE id = ?`), interviewID); err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		if err := tx.GetContext(ctx, &n, s.q(`SELECT count(*) FROM participants WHERE interview_id = ? AND role = ?`), interviewID, PartCandidate); err != nil {
+			return err
+		}
+		if n+len(cs) > MaxCandidates {
+			return fmt.Errorf("at most %d candidates per interview: %w", MaxCandidates, ErrConflict)
+		}
+		for _, c := range cs {
+			var id int64
+			if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO participants (interview_id, role, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+				interviewID, PartCandidate, c.Name, c.Email, c.TokenHash, time.Now().UTC()); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: add candidates: %w", err)
+	}
+	out := make([]Participant, 0, len(ids))
+	for _, id := range ids {
+		p, err := s.ParticipantByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// RevokeInvite revokes a candidate's invite; ErrNotFound if no such candidate.
+func (s *Store) RevokeInvite(ctx context.Context, interviewID, candidateID int64) error {
+	res, err := s.w.ExecContext(ctx, s.q(`UPDATE participants SET revoked_at = ? WHERE id = ? AND interview_id = ? AND role = ? AND revoked_at IS NULL`),
+		time.Now().UTC(), candidateID, interviewID, PartCandidate)
+	if err != nil {
+		return fmt.Errorf("store: revoke invite: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var exists int
+		_ = s.w.GetContext(ctx, &exists, s.q(`SELECT count(*) FROM participants WHERE id = ? AND interview_id = ? AND role = ?`), candidateID, interviewID, PartCandidate)
+		if exists == 0 {
+			return fmt.Errorf("store: revoke invite: %w", ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// ParticipantByID returns one participant or ErrNotFound.
+func (s *Store) ParticipantByID(ctx context.Context, id int64) (Participant, error) {
+	var p Participant
+	if err := s.r.GetContext(ctx, &p, s.q(`SELECT `+participantCols+` FROM participants WHERE id = ?`), id); err != nil {
+		return p, fmt.Errorf("store: participant %d: %w", id, notFound(err))
+	}
+	return p, nil
+}
+
+// ParticipantByToken returns the candidate holding an invite token (revoked
+// or not: the caller tells the two apart); ErrNotFound otherwise.
+func (s *Store) ParticipantByToken(ctx context.Context, tokenHash string) (Participant, error) {
+	var p Participant
+	if err := s.r.GetContext(ctx, &p, s.q(`SELECT `+participantCols+` FROM participants WHERE token_hash = ?`), tokenHash); err != nil {
+		return p, fmt.Errorf("store: participant by token: %w", notFound(err))
+	}
+	return p, nil
+}
+
+// ParticipantByUser returns a staff user's participant row in an interview; ErrNotFound if none.
+func (s *Store) ParticipantByUser(ctx context.Context, interviewID, userID int64) (Participant, error) {
+	var p Participant
+	if err := s.r.GetContext(ctx, &p, s.q(`SELECT `+participantCols+` FROM participants WHERE interview_id = ? AND user_id = ?`), interviewID, userID); err != nil {
+		return p, fmt.Errorf("store: participant of user %d: %w", userID, notFound(err))
+	}
+	return p, nil
+}
+
+// EnsureInterviewer makes a staff user a participant (an admin joining a room
+// they are not on) and returns the row.
+func (s *Store) EnsureInterviewer(ctx context.Context, interviewID int64, u User) (Participant, error) {
+	p, err := s.ParticipantByUser(ctx, interviewID, u.ID)
+	if err == nil {
+		return p, nil
+	}
+	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (interview_id, user_id) DO NOTHING`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC())
+	if err != nil {
+		return p, fmt.Errorf("store: add interviewer: %w", err)
+	}
+	return s.ParticipantByUser(ctx, interviewID, u.ID)
+}
