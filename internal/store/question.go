@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -56,8 +58,12 @@ func tagsJSON(tags []string) string {
 }
 
 // promptKey identifies a prompt within a technology; bank.PromptKey is the
-// one definition, shared with import de-duplication.
-func promptKey(prompt string) string { return bank.PromptKey(prompt) }
+// one definition, shared with import de-duplication. Hashing it keeps the
+// unique index small whatever the prompt's length (a B-tree entry is capped).
+func promptKey(prompt string) string {
+	sum := sha256.Sum256([]byte(bank.PromptKey(prompt)))
+	return hex.EncodeToString(sum[:16])
+}
 
 const questionCols = `id, technology, level, prompt, answer, tags, time_limit_s, source, created_at, updated_at`
 
