@@ -15,6 +15,7 @@ import (
 	"github.com/ace-interviews/ace/internal/bank"
 	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/config"
+	"github.com/ace-interviews/ace/internal/room"
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/web"
 )
@@ -41,7 +42,8 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	}
 	defer b.Close()
 
-	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Log: log})
+	hub := room.NewHub(st, b.Conn, log, room.Config{})
+	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Hub: hub, Log: log})
 	if err != nil {
 		return err
 	}
@@ -72,6 +74,11 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	// Fiber's shutdown does not close WebSockets (STACK.md §6): the hub tells
+	// each client to reconnect elsewhere and flushes queued drafts first.
+	closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	hub.Close(closeCtx)
+	cancel()
 	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}

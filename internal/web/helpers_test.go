@@ -17,6 +17,7 @@ import (
 	"github.com/ace-interviews/ace/internal/bank"
 	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/config"
+	"github.com/ace-interviews/ace/internal/room"
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/store/storetest"
 	"github.com/ace-interviews/ace/internal/web"
@@ -38,7 +39,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
-	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Log: log})
+	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: room.NewHub(s, b.Conn, log, room.Config{}), Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

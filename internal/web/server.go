@@ -18,6 +18,7 @@ import (
 
 	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/config"
+	"github.com/ace-interviews/ace/internal/room"
 	"github.com/ace-interviews/ace/internal/store"
 )
 
@@ -26,6 +27,7 @@ type Deps struct {
 	Config config.Config
 	Store  *store.Store
 	Bus    *bus.Bus
+	Hub    *room.Hub
 	Log    *slog.Logger
 }
 
@@ -35,6 +37,7 @@ type handler struct {
 	sessions *session.Store
 	views    *views
 	metrics  *metrics
+	ctx      context.Context // lives as long as the app; rooms run under it
 }
 
 const (
@@ -52,7 +55,7 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{Deps: d, views: v, metrics: newMetrics()}
+	h := &handler{Deps: d, views: v, metrics: newMetrics(), ctx: context.Background()}
 	secure := d.Config.Secure()
 	h.sessions = session.New(session.Config{
 		Storage:        d.Store.Sessions(),
@@ -116,9 +119,19 @@ func New(d Deps) (*fiber.App, error) {
 	api.Post("/questions/import", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiImportQuestions)
 	api.Put("/questions/:id", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiUpdateQuestion)
 	api.Delete("/questions/:id", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiDeleteQuestion)
+	staffAPI := h.requireRole(store.RoleAdmin, store.RoleInterviewer, store.RoleReviewer)
+	runAPI := h.requireRole(store.RoleAdmin, store.RoleInterviewer)
+	api.Post("/interviews", runAPI, h.apiCreateInterview)
+	api.Get("/interviews", staffAPI, h.apiListInterviews)
+	api.Get("/interviews/:id", staffAPI, h.apiGetInterview)
+	api.Post("/interviews/:id/candidates", runAPI, h.apiAddCandidates)
+	api.Delete("/interviews/:id/candidates/:cid/invite", runAPI, h.apiRevokeInvite)
+	api.Get("/interviews/:id/events", staffAPI, h.apiEvents)
 	app.Use("/api", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
 	})
+
+	app.Get("/ws/interviews/:id", h.wsAuthorize, h.wsServe())
 
 	app.Get("/", h.home)
 	app.Get("/questions", h.questionsPage)
@@ -200,10 +213,10 @@ func (h *handler) skipCSRF(c *fiber.Ctx) bool {
 		return false
 	}
 	p := c.Path()
-	if strings.HasPrefix(p, "/api/") {
+	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+	if strings.HasPrefix(p, "/api/") || (safe && strings.HasPrefix(p, "/ws/")) {
 		return true
 	}
-	safe := c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
 	return safe && (p == "/" || p == "/questions")
 }
 

@@ -1,0 +1,211 @@
+package room
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	"golang.org/x/time/rate"
+)
+
+// Conn is the part of a WebSocket connection a member uses; gofiber's
+// *websocket.Conn satisfies it.
+type Conn interface {
+	ReadMessage() (int, []byte, error)
+	WriteMessage(int, []byte) error
+	WriteControl(int, []byte, time.Time) error
+	SetReadLimit(int64)
+	SetReadDeadline(time.Time) error
+	SetWriteDeadline(time.Time) error
+	SetPongHandler(func(string) error)
+	Close() error
+}
+
+// Connection tuning.
+const (
+	sendQueue    = 1024             // frames queued for one socket before it counts as slow
+	writeWait    = 10 * time.Second // a write that takes longer means the peer is gone
+	pongWait     = 60 * time.Second
+	pingEvery    = 25 * time.Second
+	helloWait    = 15 * time.Second
+	ratePerSec   = 30 // client messages per second, sustained
+	rateBurst    = 60
+	closeSlow    = 4008 // application close codes (4000-4999)
+	closeRevoked = 4001
+)
+
+// Member is one socket in a room. Frames reach the peer only through send,
+// drained by one writer goroutine (concurrent writes panic, STACK.md §3).
+type Member struct {
+	id      Identity
+	room    *Room
+	conn    Conn
+	send    chan []byte
+	done    chan struct{}
+	once    sync.Once
+	code    int
+	reason  string
+	sent    int64 // the last seq this socket was given; guarded by room.mu
+	limiter *rate.Limiter
+}
+
+// Identity returns who the member is.
+func (m *Member) Identity() Identity { return m.id }
+
+// enqueue hands a frame to the writer without ever blocking the room: a
+// socket whose queue is full is disconnected as slow instead.
+func (m *Member) enqueue(b []byte) {
+	select {
+	case <-m.done:
+	case m.send <- b:
+	default:
+		m.kick(closeSlow, "slow consumer: too many undelivered messages; reconnect to resume")
+	}
+}
+
+// kick closes the socket with a code and reason, once.
+func (m *Member) kick(code int, reason string) {
+	m.once.Do(func() {
+		m.code, m.reason = code, reason
+		close(m.done)
+	})
+}
+
+// writeLoop is the member's only writer: frames, pings and the final close.
+func (m *Member) writeLoop() {
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	defer m.conn.Close()
+	for {
+		select {
+		case b := <-m.send:
+			_ = m.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := m.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+				m.kick(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			if err := m.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				m.kick(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-m.done:
+			// Flush what is queued unless the peer is slow, then say why we close.
+			if m.code != closeSlow {
+				for {
+					select {
+					case b := <-m.send:
+						_ = m.conn.SetWriteDeadline(time.Now().Add(writeWait))
+						if m.conn.WriteMessage(websocket.TextMessage, b) != nil {
+							return
+						}
+						continue
+					default:
+					}
+					break
+				}
+			}
+			if m.code != websocket.CloseAbnormalClosure {
+				_ = m.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.reason), time.Now().Add(time.Second))
+			}
+			return
+		}
+	}
+}
+
+// Serve runs one connection until it closes: hello, welcome and replay, then
+// requests. It returns only after the writer has stopped, because the
+// connection is pooled and reset when the handler returns (STACK.md §2).
+func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identity) {
+	m := &Member{id: id, conn: conn, send: make(chan []byte, sendQueue), done: make(chan struct{}),
+		limiter: rate.NewLimiter(ratePerSec, rateBurst)}
+	conn.SetReadLimit(MaxFrameBytes)
+	_ = conn.SetReadDeadline(time.Now().Add(helloWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
+
+	writerDone := make(chan struct{})
+	go func() { defer close(writerDone); m.writeLoop() }()
+	defer func() { <-writerDone }()
+	defer m.kick(websocket.CloseNormalClosure, "")
+
+	if !h.track(m) {
+		m.kick(websocket.CloseGoingAway, "server shutting down; reconnect")
+		return
+	}
+	defer h.untrack(m)
+
+	lastSeq, ok := m.readHello()
+	if !ok {
+		return
+	}
+	r, err := h.join(ctx, interviewID, m, lastSeq)
+	if err != nil {
+		h.log.Error("join room", slog.Int64("interview_id", interviewID), slog.Any("error", err))
+		m.enqueue(errorFrame("", errf("internal", "could not join the room; try again")))
+		m.kick(websocket.CloseInternalServerErr, "join failed")
+		return
+	}
+	defer r.leave(m)
+	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+	for {
+		_, b, err := conn.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				m.enqueue(errorFrame("", errf("too_large", "a frame may hold at most %d bytes", MaxFrameBytes)))
+				m.kick(websocket.CloseMessageTooBig, "frame too large")
+			}
+			return
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+		select {
+		case <-m.done:
+			return
+		default:
+		}
+		req, derr := DecodeRequest(b)
+		if derr != nil {
+			m.enqueue(errorFrame(req.ID, derr))
+			continue
+		}
+		if !m.limiter.Allow() {
+			m.enqueue(errorFrame(req.ID, errf("rate_limited", "too many messages; at most %d per second", ratePerSec)))
+			continue
+		}
+		r.handle(ctx, m, req)
+	}
+}
+
+// readHello waits for the first frame, which must be hello.
+func (m *Member) readHello() (int64, bool) {
+	for {
+		_, b, err := m.conn.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				m.kick(websocket.CloseMessageTooBig, "frame too large")
+			}
+			return 0, false
+		}
+		req, derr := DecodeRequest(b)
+		if derr == nil && req.Type != "hello" {
+			derr = errf("hello_first", "the first message must be hello")
+		}
+		var hd helloData
+		if derr == nil {
+			derr = decodeData(req, &hd)
+		}
+		if derr == nil && hd.LastSeq < 0 {
+			derr = errf("bad_request", "last_seq must not be negative")
+		}
+		if derr != nil {
+			m.enqueue(errorFrame(req.ID, derr))
+			continue
+		}
+		if req.ID != "" {
+			m.enqueue(ackFrame(req.ID))
+		}
+		return hd.LastSeq, true
+	}
+}

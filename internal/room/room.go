@@ -1,0 +1,400 @@
+package room
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/ace-interviews/ace/internal/store"
+)
+
+// Room is one interview on one instance: its local members, its NATS
+// subscription, and the state its delivered events have built.
+type Room struct {
+	id  int64
+	hub *Hub
+	sub *nats.Subscription
+
+	mu        sync.Mutex
+	members   map[*Member]struct{}
+	closed    bool
+	delivered int64                   // the last seq handed to local sockets
+	pending   map[int64]store.Event   // events that arrived ahead of a gap
+	gapTimer  *time.Timer             // set while a gap fetch is scheduled
+	repairing sync.Mutex              // one repair at a time
+	status    string                  // interview status as of delivered
+	current   int                     // position on screen as of delivered
+	timers    map[timerKey]store.Timer // as of delivered
+	armed     map[int64]*time.Timer    // local expiry timers by timer id
+}
+
+type timerKey struct {
+	scope     string
+	position  int
+	candidate int64
+}
+
+func keyOf(t store.Timer) timerKey { return timerKey{t.Scope, t.Position, t.CandidateID} }
+
+// openRoom subscribes first and reads the database second: an event that
+// lands in between arrives twice and the second copy is dropped by seq.
+func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
+	r := &Room{id: id, hub: h, members: map[*Member]struct{}{}, pending: map[int64]store.Event{},
+		timers: map[timerKey]store.Timer{}, armed: map[int64]*time.Timer{}}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sub, err := h.nc.Subscribe(Subject(id), r.onMsg)
+	if err != nil {
+		return nil, fmt.Errorf("room: subscribe: %w", err)
+	}
+	r.sub = sub
+	iv, err := h.store.GetInterview(ctx, id)
+	if err != nil {
+		_ = sub.Unsubscribe()
+		return nil, err
+	}
+	ts, err := h.store.RoomTimers(ctx, id)
+	if err != nil {
+		_ = sub.Unsubscribe()
+		return nil, err
+	}
+	r.delivered, r.status, r.current = iv.LastSeq, iv.Status, iv.CurrentPosition
+	for _, t := range ts {
+		r.setTimer(t)
+	}
+	return r, nil
+}
+
+func (r *Room) close() {
+	if r.sub != nil {
+		_ = r.sub.Unsubscribe()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	for id, t := range r.armed {
+		t.Stop()
+		delete(r.armed, id)
+	}
+	if r.gapTimer != nil {
+		r.gapTimer.Stop()
+	}
+}
+
+func (r *Room) deliveredSeq() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.delivered
+}
+
+// add sends m its welcome and what it missed since lastSeq, then makes it a
+// live member; all under the room lock, so no event slips between replay
+// and live delivery. It returns false if the room is closing.
+func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return false, nil
+	}
+	m.room = r
+	welcome, err := r.welcome(ctx, m)
+	if err != nil {
+		return false, err
+	}
+	m.enqueue(welcome)
+	if lastSeq > r.delivered {
+		lastSeq = r.delivered // a client cannot have seen more than exists
+	}
+	for after := lastSeq; after < r.delivered; {
+		evs, err := r.hub.store.EventsAfter(ctx, r.id, after, 500)
+		if err != nil {
+			return false, err
+		}
+		if len(evs) == 0 {
+			break
+		}
+		for _, ev := range evs {
+			if ev.Seq > r.delivered {
+				break
+			}
+			if b := newDelivered(ev).frameFor(m.id); b != nil {
+				m.enqueue(b)
+			}
+			after = ev.Seq
+		}
+	}
+	m.sent = r.delivered
+	r.members[m] = struct{}{}
+	r.announce(m, true)
+	if m.id.Staff() {
+		r.hub.publishEphemeral(r.id, ephemeral{Audience: store.AudienceStaff, Type: "presence.sync", Sync: true})
+	}
+	return true, nil
+}
+
+// leave removes m; the last local member starts the room's dissolution.
+func (r *Room) leave(m *Member) {
+	r.mu.Lock()
+	delete(r.members, m)
+	empty := len(r.members) == 0
+	r.announce(m, false)
+	r.mu.Unlock()
+	if empty {
+		r.hub.dissolve(r)
+	}
+}
+
+// announce publishes m's presence to the staff of every instance.
+func (r *Room) announce(m *Member, online bool) {
+	r.hub.publishEphemeral(r.id, ephemeral{Audience: store.AudienceStaff, Type: "presence.changed",
+		Data: mustJSON(map[string]any{"participant_id": m.id.ParticipantID, "name": m.id.Name, "role": m.id.Role, "online": online})})
+}
+
+// onMsg is the NATS callback: every event and ephemeral frame of the room,
+// from every instance, this one included.
+func (r *Room) onMsg(msg *nats.Msg) {
+	var env envelope
+	if err := json.Unmarshal(msg.Data, &env); err != nil {
+		r.hub.log.Warn("bad room message", slog.Int64("interview_id", r.id), slog.Any("error", err))
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case env.Event != nil:
+		r.accept(*env.Event)
+	case env.Eph != nil && env.Eph.Sync:
+		for m := range r.members {
+			r.announce(m, true)
+		}
+	case env.Eph != nil:
+		if env.Eph.Kick != 0 {
+			for m := range r.members {
+				if m.id.ParticipantID == env.Eph.Kick && !m.id.Staff() {
+					m.kick(closeRevoked, "your invite was revoked")
+				}
+			}
+		}
+		b := encodeFrame(frame{Type: env.Eph.Type, TS: ts(env.Eph.TS), Data: env.Eph.Data})
+		for m := range r.members {
+			if visibleTo(env.Eph.Audience, m.id) {
+				m.enqueue(b)
+			}
+		}
+	}
+}
+
+// accept delivers ev in seq order: a repeat is dropped, an event ahead of
+// a gap waits while the gap is fetched from the database. Caller holds r.mu.
+func (r *Room) accept(ev store.Event) {
+	if r.closed || ev.Seq <= r.delivered {
+		return
+	}
+	if ev.Seq > r.delivered+1 {
+		r.pending[ev.Seq] = ev
+		if r.gapTimer == nil {
+			r.gapTimer = time.AfterFunc(r.hub.cfg.GapWait, r.repair)
+		}
+		return
+	}
+	r.deliver(ev)
+	for {
+		next, ok := r.pending[r.delivered+1]
+		if !ok {
+			break
+		}
+		delete(r.pending, next.Seq)
+		r.deliver(next)
+	}
+	for seq := range r.pending {
+		if seq <= r.delivered {
+			delete(r.pending, seq)
+		}
+	}
+}
+
+// deliver applies ev to the room's state and queues it to each member that
+// may see it. Caller holds r.mu.
+func (r *Room) deliver(ev store.Event) {
+	r.delivered = ev.Seq
+	r.apply(ev)
+	d := newDelivered(ev)
+	for m := range r.members {
+		if m.sent >= ev.Seq {
+			continue
+		}
+		m.sent = ev.Seq
+		if b := d.frameFor(m.id); b != nil {
+			m.enqueue(b)
+		}
+	}
+}
+
+// repair fetches from the database what the room has not delivered yet.
+func (r *Room) repair() {
+	r.repairing.Lock()
+	defer r.repairing.Unlock()
+	r.mu.Lock()
+	r.gapTimer = nil
+	after, closed := r.delivered, r.closed
+	r.mu.Unlock()
+	if closed {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		evs, err := r.hub.store.EventsAfter(ctx, r.id, after, 500)
+		if err != nil {
+			r.hub.log.Warn("repair gap", slog.Int64("interview_id", r.id), slog.Any("error", err))
+			return
+		}
+		if len(evs) == 0 {
+			return
+		}
+		r.mu.Lock()
+		for _, ev := range evs {
+			r.accept(ev)
+		}
+		after = r.delivered
+		r.mu.Unlock()
+		if len(evs) < 500 {
+			return
+		}
+	}
+}
+
+// apply updates the room's state from a delivered event. Caller holds r.mu.
+func (r *Room) apply(ev store.Event) {
+	switch ev.Type {
+	case "interview.started":
+		r.status = store.StatusLive
+	case "interview.ended":
+		r.status = store.StatusEnded
+		for k, t := range r.timers {
+			t.State = store.TimerExpired
+			r.timers[k] = t
+			r.disarm(t.ID)
+		}
+	case "question.pushed":
+		var d struct {
+			Position int `json:"position"`
+		}
+		_ = json.Unmarshal(ev.Data, &d)
+		r.current = d.Position
+	case "timer.started", "timer.paused", "timer.resumed", "timer.extended", "timer.expired":
+		var d timerEvent
+		if err := json.Unmarshal(ev.Data, &d); err == nil {
+			r.setTimer(d.timer(r.id))
+		}
+	}
+}
+
+// setTimer records a timer's state and arms or disarms its local expiry.
+// Caller holds r.mu.
+func (r *Room) setTimer(t store.Timer) {
+	r.timers[keyOf(t)] = t
+	if t.State != store.TimerRunning {
+		r.disarm(t.ID)
+		return
+	}
+	r.disarm(t.ID)
+	wait := time.Until(time.UnixMilli(t.DeadlineMS))
+	r.armed[t.ID] = time.AfterFunc(max(wait, 0), func() { r.hub.expire(t) })
+}
+
+func (r *Room) disarm(id int64) {
+	if a, ok := r.armed[id]; ok {
+		a.Stop()
+		delete(r.armed, id)
+	}
+}
+
+// welcome is the first frame after hello: who you are and the room as it
+// stands, drawn from the database. Caller holds r.mu.
+func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, error) {
+	st := r.hub.store
+	iv, err := st.GetInterview(ctx, r.id)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := st.PlannedQuestions(ctx, r.id)
+	if err != nil {
+		return nil, err
+	}
+	tms, err := st.RoomTimers(ctx, r.id)
+	if err != nil {
+		return nil, err
+	}
+	now := r.hub.now()
+	data := map[string]any{
+		"role":           m.id.Role,
+		"participant_id": m.id.ParticipantID,
+		"name":           m.id.Name,
+		"interview": map[string]any{"id": iv.ID, "title": iv.Title, "status": iv.Status,
+			"exam_time_limit_s": iv.ExamTimeLimitS, "current_position": iv.CurrentPosition},
+		"last_seq":   iv.LastSeq,
+		"server_now": ts(now),
+	}
+	var question any
+	pushed := []map[string]any{}
+	for _, q := range qs {
+		if q.PushedAt == nil && !m.id.Staff() {
+			continue
+		}
+		v := questionData(q, m.id.Staff())
+		if q.Position == iv.CurrentPosition {
+			question = v
+		}
+		pushed = append(pushed, v)
+	}
+	data["question"] = question
+	if m.id.Staff() {
+		data["questions"] = pushed
+		ps, err := st.Participants(ctx, r.id)
+		if err != nil {
+			return nil, err
+		}
+		people := make([]map[string]any, 0, len(ps))
+		for _, p := range ps {
+			people = append(people, map[string]any{"id": p.ID, "name": p.Name, "role": p.Role, "revoked": p.RevokedAt != nil})
+		}
+		data["participants"] = people
+	} else {
+		data["questions"] = pushed
+		as, err := st.Answers(ctx, r.id, m.id.ParticipantID)
+		if err != nil {
+			return nil, err
+		}
+		answers := make([]map[string]any, 0, len(as))
+		for _, a := range as {
+			answers = append(answers, map[string]any{"position": a.Position, "text": a.Text, "version": a.Version, "submitted": a.Submitted == 1})
+		}
+		data["answers"] = answers
+	}
+	timers := []timerEvent{}
+	for _, t := range tms {
+		if t.CandidateID != 0 && !m.id.Staff() && t.CandidateID != m.id.ParticipantID {
+			continue
+		}
+		timers = append(timers, timerData(t, now))
+	}
+	data["timers"] = timers
+	return encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(data)}), nil
+}
+
+// questionData is a planned question as a frame shows it; candidates never
+// get the model answer.
+func questionData(q store.PlannedQuestion, staff bool) map[string]any {
+	v := map[string]any{"position": q.Position, "technology": q.Technology, "level": q.Level, "prompt": q.Prompt, "time_limit_s": q.TimeLimitS}
+	if staff {
+		v["answer"] = q.Answer
+		v["question_id"] = q.QuestionID
+	}
+	return v
+}

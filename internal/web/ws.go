@@ -1,0 +1,136 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/websocket/v2"
+
+	"github.com/ace-interviews/ace/internal/auth"
+	"github.com/ace-interviews/ace/internal/room"
+	"github.com/ace-interviews/ace/internal/store"
+)
+
+const (
+	candidateCookie = "ace_candidate"
+	localIdentity   = "room_identity"
+	localInterview  = "room_interview"
+	localToken      = "bearer_token"
+)
+
+// wsAuthorize runs before the upgrade: it checks the Origin, who is
+// connecting and whether they belong to this interview, and answers
+// 400/401/403/404/426 itself (a refused gofiber upgrade would say 426 for
+// everything, STACK.md §5).
+func (h *handler) wsAuthorize(c *fiber.Ctx) error {
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if !h.originAllowed(c) {
+		return errCode(fiber.StatusForbidden, "bad_origin", "this page's origin may not open the room")
+	}
+	iv, err := h.Store.GetInterview(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return errCode(fiber.StatusNotFound, "not_found", "no such interview")
+	}
+	if err != nil {
+		return err
+	}
+	ident, err := h.roomIdentity(c, iv)
+	if err != nil {
+		return err
+	}
+	if !websocket.IsWebSocketUpgrade(c) {
+		return errCode(fiber.StatusUpgradeRequired, "upgrade_required", "connect with a WebSocket")
+	}
+	c.Locals(localIdentity, ident)
+	c.Locals(localInterview, id)
+	return c.Next()
+}
+
+// originAllowed accepts clients that send no Origin (not browsers) and
+// browsers on this site's own origin: a cookie alone must not let another
+// site open a room (cross-site WebSocket hijacking).
+func (h *handler) originAllowed(c *fiber.Ctx) bool {
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	if h.Config.BaseURL != "" {
+		b, _ := url.Parse(h.Config.BaseURL)
+		return b != nil && strings.EqualFold(u.Host, b.Host) && u.Scheme == b.Scheme
+	}
+	return strings.EqualFold(u.Host, string(c.Request().Host()))
+}
+
+// roomIdentity decides who is connecting: a staff user (session cookie or
+// API token) or a candidate (invite token as bearer or the candidate cookie).
+func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity, error) {
+	ctx := c.UserContext()
+	if u := currentUser(c); u != nil {
+		switch u.Role {
+		case store.RoleAdmin:
+			p, err := h.Store.EnsureInterviewer(ctx, iv.ID, *u)
+			if err != nil {
+				return room.Identity{}, err
+			}
+			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name}, nil
+		case store.RoleInterviewer:
+			p, err := h.Store.ParticipantByUser(ctx, iv.ID, u.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "you are not an interviewer of this interview")
+			}
+			if err != nil {
+				return room.Identity{}, err
+			}
+			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name}, nil
+		default:
+			return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "reviewers read recorded interviews; they do not join live rooms")
+		}
+	}
+	token, _ := c.Locals(localToken).(string)
+	if token == "" {
+		token = c.Cookies(candidateCookie)
+	}
+	if token == "" {
+		return room.Identity{}, errCode(fiber.StatusUnauthorized, "unauthorized", "log in, or open your invite link")
+	}
+	p, err := h.Store.ParticipantByToken(ctx, auth.HashToken(token))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return room.Identity{}, errCode(fiber.StatusUnauthorized, "bad_token", "the invite token is not valid")
+	case err != nil:
+		return room.Identity{}, err
+	case p.RevokedAt != nil:
+		return room.Identity{}, errCode(fiber.StatusUnauthorized, "revoked", "this invite was revoked")
+	case p.InterviewID != iv.ID:
+		return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "this invite is for another interview")
+	case iv.Status == store.StatusEnded:
+		return room.Identity{}, errCode(fiber.StatusUnauthorized, "invite_expired", "the interview has ended; the invite no longer opens the room")
+	}
+	return room.Identity{ParticipantID: p.ID, Role: store.PartCandidate, Name: p.Name}, nil
+}
+
+// wsServe hands an upgraded connection to the room engine. A panic here
+// would kill the process (fasthttp's hijack goroutine has no recover,
+// STACK.md §1), so recover first.
+func (h *handler) wsServe() fiber.Handler {
+	return websocket.New(func(conn *websocket.Conn) {
+		defer func() {
+			if p := recover(); p != nil {
+				h.Log.Error("panic in websocket handler", slog.Any("panic", p))
+			}
+		}()
+		ident, _ := conn.Locals(localIdentity).(room.Identity)
+		id, _ := conn.Locals(localInterview).(int64)
+		h.Hub.Serve(h.ctx, conn, id, ident)
+	}, websocket.Config{ReadBufferSize: 4096, WriteBufferSize: 4096})
+}
