@@ -336,4 +336,32 @@ describe('staff', { timeout: 300_000 }, () => {
     );
     assert.equal(await page.locator('table#staff-questions').count(), 0);
   });
+
+  it('a staff page sends a logged-out visitor to log in and back', async () => {
+    await page.goto(`${server.url}/staff/import`, { waitUntil: 'load' });
+    const login = new URL(page.url());
+    assert.equal(login.pathname, '/login', 'logged-out /staff/import leads to /login');
+    await page.getByLabel('Email', { exact: true }).fill(ADMIN.email);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await submit(page, page.getByRole('button', { name: 'Log in' }));
+    assert.equal(new URL(page.url()).pathname, '/staff/import', 'after login: back to /staff/import (next)');
+    await submit(page, nav().getByRole('button', { name: 'Log out' }));
+  });
+
+  it('login never redirects to another site', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example/']) {
+      await goto(page, server, `/login?next=${encodeURIComponent(next)}`);
+      await page.getByLabel('Email', { exact: true }).fill(ADMIN.email);
+      await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+      // The redirect target is checked before the browser follows it.
+      const redirect = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/login'));
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const resp = await redirect;
+      const location = resp.headers().location ?? '';
+      const target = new URL(location, server.url + '/');
+      assert.equal(target.origin, server.url, `next=${next}: redirected to ${JSON.stringify(location)}`);
+      await page.waitForURL((u) => u.origin === server.url && u.pathname !== '/login');
+      await submit(page, nav().getByRole('button', { name: 'Log out' }));
+    }
+  });
 });

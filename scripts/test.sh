@@ -66,7 +66,7 @@ PG_PORT=5432
 pg_answers() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; }
 # psql as postgres over TCP, never prompting for a password.
 pg_sql() { psql -X -w -q -At -h "$PG_HOST" -p "$PG_PORT" -U postgres "$@" </dev/null; }
-pg_trusted() { pg_sql -d postgres -c 'select 1'; }
+pg_trusted() { pg_sql -d postgres -c 'select 1' >/dev/null 2>&1; }
 
 pg_version() { ls /etc/postgresql 2>/dev/null | sort -V | head -1; }
 
@@ -191,7 +191,7 @@ section "Browser tests: node --test --test-concurrency=1 e2e/"
 mkdir -p test-artifacts
 if [ "$built" = 1 ]; then
   # shellcheck disable=SC2086 # E2E_FILES is a list of files
-  if ACE_BIN="$ROOT/bin/ace" node --test --test-concurrency=1 ${E2E_FILES:-e2e/} </dev/null; then
+  if ACE_BIN="$ROOT/bin/ace" node --test --test-concurrency=1 --test-reporter=spec ${E2E_FILES:-e2e/} </dev/null; then
     record "browser tests (e2e/)" PASS
   else
     record "browser tests (e2e/)" FAIL

@@ -23,12 +23,12 @@ type Room struct {
 	mu        sync.Mutex
 	members   map[*Member]struct{}
 	closed    bool
-	delivered int64                   // the last seq handed to local sockets
-	pending   map[int64]store.Event   // events that arrived ahead of a gap
-	gapTimer  *time.Timer             // set while a gap fetch is scheduled
-	repairing sync.Mutex              // one repair at a time
-	status    string                  // interview status as of delivered
-	current   int                     // position on screen as of delivered
+	delivered int64                    // the last seq handed to local sockets
+	pending   map[int64]store.Event    // events that arrived ahead of a gap
+	gapTimer  *time.Timer              // set while a gap fetch is scheduled
+	repairing sync.Mutex               // one repair at a time
+	status    string                   // interview status as of delivered
+	current   int                      // position on screen as of delivered
 	timers    map[timerKey]store.Timer // as of delivered
 	armed     map[int64]*time.Timer    // local expiry timers by timer id
 }
