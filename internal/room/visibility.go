@@ -64,7 +64,7 @@ func Project(ev store.Event, id Identity) (store.Event, bool) {
 	if !visibleTo(ev.Audience, id) {
 		return ev, false
 	}
-	ev.Data = projectData(ev.Type, ev.Data, id.Staff())
+	ev.Data = store.JSON(projectData(ev.Type, json.RawMessage(ev.Data), id.Staff()))
 	return ev, true
 }
 
@@ -77,7 +77,7 @@ type delivered struct {
 }
 
 func newDelivered(ev store.Event) *delivered {
-	return &delivered{ev: ev, staff: encodeFrame(frame{Type: ev.Type, Seq: ev.Seq, TS: ts(ev.CreatedAt), Data: ev.Data})}
+	return &delivered{ev: ev, staff: encodeFrame(frame{Type: ev.Type, Seq: ev.Seq, TS: ts(ev.CreatedAt), Data: json.RawMessage(ev.Data)})}
 }
 
 // frameFor returns the bytes id receives, or nil when id may not see the event.
@@ -89,7 +89,7 @@ func (d *delivered) frameFor(id Identity) []byte {
 		return d.staff
 	}
 	if d.candidate == nil {
-		d.candidate = encodeFrame(frame{Type: d.ev.Type, Seq: d.ev.Seq, TS: ts(d.ev.CreatedAt), Data: projectData(d.ev.Type, d.ev.Data, false)})
+		d.candidate = encodeFrame(frame{Type: d.ev.Type, Seq: d.ev.Seq, TS: ts(d.ev.CreatedAt), Data: projectData(d.ev.Type, json.RawMessage(d.ev.Data), false)})
 	}
 	return d.candidate
 }

@@ -27,8 +27,40 @@ type Event struct {
 	Type        string          `db:"type" json:"type"`
 	ActorID     int64           `db:"actor_id" json:"actor"`
 	Audience    string          `db:"audience" json:"audience"`
-	Data        json.RawMessage `db:"data" json:"data"`
+	Data        JSON            `db:"data" json:"data"`
 	CreatedAt   time.Time       `db:"created_at" json:"ts"`
+}
+
+// JSON is raw JSON kept in a text column; it scans from either dialect.
+type JSON []byte
+
+// Scan implements sql.Scanner.
+func (j *JSON) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*j = JSON(v)
+	case []byte:
+		*j = append(JSON(nil), v...)
+	case nil:
+		*j = nil
+	default:
+		return fmt.Errorf("store: scan %T as JSON", src)
+	}
+	return nil
+}
+
+// MarshalJSON writes the raw JSON as it is.
+func (j JSON) MarshalJSON() ([]byte, error) {
+	if len(j) == 0 {
+		return []byte("null"), nil
+	}
+	return j, nil
+}
+
+// UnmarshalJSON keeps the raw JSON.
+func (j *JSON) UnmarshalJSON(b []byte) error {
+	*j = append((*j)[:0], b...)
+	return nil
 }
 
 // RoomTx is a write transaction that holds one interview's lock: actions of
