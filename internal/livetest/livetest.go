@@ -123,7 +123,10 @@ func (c *Cluster) start(s *store.Store, natsURL string, rc room.Config) *Instanc
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // Kill stops an instance as a crash would as far as the others can tell: its
 // sockets drop, it stops publishing, its timers never fire.

@@ -22,13 +22,13 @@ func CandidateAudience(participantID int64) string { return fmt.Sprintf("c%d", p
 
 // Event is one durable transcript entry.
 type Event struct {
-	InterviewID int64           `db:"interview_id" json:"interview_id"`
-	Seq         int64           `db:"seq" json:"seq"`
-	Type        string          `db:"type" json:"type"`
-	ActorID     int64           `db:"actor_id" json:"actor"`
-	Audience    string          `db:"audience" json:"audience"`
-	Data        JSON            `db:"data" json:"data"`
-	CreatedAt   time.Time       `db:"created_at" json:"ts"`
+	InterviewID int64     `db:"interview_id" json:"interview_id"`
+	Seq         int64     `db:"seq" json:"seq"`
+	Type        string    `db:"type" json:"type"`
+	ActorID     int64     `db:"actor_id" json:"actor"`
+	Audience    string    `db:"audience" json:"audience"`
+	Data        JSON      `db:"data" json:"data"`
+	CreatedAt   time.Time `db:"created_at" json:"ts"`
 }
 
 // JSON is raw JSON kept in a text column; it scans from either dialect.
