@@ -79,7 +79,7 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: msg}})
 	}
-	title := map[int]string{400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Conflict", 413: "Too large", 429: "Too many attempts"}[status]
+	title := map[int]string{400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Conflict", 410: "No longer available", 413: "Too large", 429: "Too many attempts"}[status]
 	if title == "" {
 		title = "Something went wrong"
 	}

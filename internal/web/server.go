@@ -133,6 +133,8 @@ func New(d Deps) (*fiber.App, error) {
 
 	app.Get("/ws/interviews/:id", h.wsAuthorize, h.wsServe())
 
+	app.Get("/join/:token", h.join)
+
 	app.Get("/", h.home)
 	app.Get("/questions", h.questionsPage)
 
