@@ -20,6 +20,7 @@ type Config struct {
 	GapWait          time.Duration // how long an event ahead of a gap waits before the gap is fetched
 	DraftFlush       time.Duration // at most this long between a draft's arrival and its write
 	UnsubscribeDelay time.Duration // a room with no local member keeps its subscription this long
+	SendQueue        int           // frames queued for one socket before it counts as slow
 }
 
 func (c *Config) defaults() {
@@ -33,6 +34,9 @@ func (c *Config) defaults() {
 	set(&c.GapWait, 100*time.Millisecond)
 	set(&c.DraftFlush, 250*time.Millisecond)
 	set(&c.UnsubscribeDelay, 2*time.Second)
+	if c.SendQueue <= 0 {
+		c.SendQueue = 1024
+	}
 }
 
 // Subject is the NATS subject of one interview's room.
@@ -136,6 +140,13 @@ func (h *Hub) Close(ctx context.Context) {
 	}
 	h.rooms = map[int64]*Room{}
 	h.mu.Unlock()
+}
+
+// Rooms returns how many rooms this instance is subscribed to.
+func (h *Hub) Rooms() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.rooms)
 }
 
 // Connections returns how many sockets this instance serves.

@@ -26,7 +26,6 @@ type Conn interface {
 
 // Connection tuning.
 const (
-	sendQueue    = 1024             // frames queued for one socket before it counts as slow
 	writeWait    = 10 * time.Second // a write that takes longer means the peer is gone
 	pongWait     = 60 * time.Second
 	pingEvery    = 25 * time.Second
@@ -71,6 +70,15 @@ func (m *Member) kick(code int, reason string) {
 	m.once.Do(func() {
 		m.code, m.reason = code, reason
 		close(m.done)
+		if code == closeSlow {
+			// The writer may be stuck in a write to a peer that stopped
+			// reading: expire both directions now rather than after writeWait.
+			// (Close on a hijacked fasthttp connection does nothing until the
+			// handler returns, so deadlines are what unblock the goroutines.)
+			now := time.Now()
+			_ = m.conn.SetWriteDeadline(now)
+			_ = m.conn.SetReadDeadline(now)
+		}
 	})
 }
 
@@ -78,7 +86,9 @@ func (m *Member) kick(code int, reason string) {
 func (m *Member) writeLoop() {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
-	defer m.conn.Close()
+	// The reader may be waiting for a frame: give the peer a second to answer
+	// our close, then make its read fail so the handler returns.
+	defer func() { _ = m.conn.SetReadDeadline(time.Now().Add(time.Second)) }()
 	for {
 		select {
 		case b := <-m.send:
@@ -120,7 +130,7 @@ func (m *Member) writeLoop() {
 // requests. It returns only after the writer has stopped, because the
 // connection is pooled and reset when the handler returns (STACK.md §2).
 func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identity) {
-	m := &Member{id: id, conn: conn, send: make(chan []byte, sendQueue), done: make(chan struct{}),
+	m := &Member{id: id, conn: conn, send: make(chan []byte, h.cfg.SendQueue), done: make(chan struct{}),
 		limiter: rate.NewLimiter(ratePerSec, rateBurst)}
 	conn.SetReadLimit(MaxFrameBytes)
 	_ = conn.SetReadDeadline(time.Now().Add(helloWait))

@@ -1,0 +1,12 @@
+package room
+
+import "context"
+
+// A message type that panics, to prove one connection's panic never takes
+// the process down. Test binaries only.
+func init() {
+	handlers["test.panic"] = struct {
+		who string
+		fn  func(r *Room, ctx context.Context, m *Member, req Request) *Error
+	}{anyone, func(*Room, context.Context, *Member, Request) *Error { panic("test panic") }}
+}
