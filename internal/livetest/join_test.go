@@ -57,6 +57,25 @@ func TestInviteLinkCookie(t *testing.T) {
 	if res.StatusCode != http.StatusGone {
 		t.Fatalf("revoked invite link: %d", res.StatusCode)
 	}
+	// A new link for the revoked candidate: the old one stays dead, the new one works.
+	var fresh struct {
+		InviteURL   string `json:"invite_url"`
+		InviteToken string `json:"invite_token"`
+	}
+	if st := livetest.API(t, "POST", in.URL+"/api/v1/interviews/"+joinID(iv.ID)+"/candidates/"+joinID(iv.Candidates[1].ID)+"/invite", staffTok, nil, &fresh); st != 201 || fresh.InviteToken == "" {
+		t.Fatalf("rotate: %d %+v", st, fresh)
+	}
+	for url, want := range map[string]int{iv.Candidates[1].InviteURL: http.StatusNotFound, fresh.InviteURL: http.StatusSeeOther} {
+		res, err := noRedirect.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Fatalf("%s after rotation: %d, want %d", url, res.StatusCode, want)
+		}
+	}
+	livetest.Join(t, in, iv.ID, fresh.InviteToken, 0)
 	res, err = noRedirect.Get(in.URL + "/join/not-a-token")
 	if err != nil {
 		t.Fatal(err)

@@ -302,3 +302,17 @@ func (s *Store) EnsureInterviewer(ctx context.Context, interviewID int64, u User
 	}
 	return s.ParticipantByUser(ctx, interviewID, u.ID)
 }
+
+// RotateInvite gives a candidate a new invite token (hash), which also lifts
+// a revocation: the old link stops working, the new one is shown once.
+func (s *Store) RotateInvite(ctx context.Context, interviewID, candidateID int64, tokenHash string) (Participant, error) {
+	res, err := s.w.ExecContext(ctx, s.q(`UPDATE participants SET token_hash = ?, revoked_at = NULL WHERE id = ? AND interview_id = ? AND role = ?`),
+		tokenHash, candidateID, interviewID, PartCandidate)
+	if err != nil {
+		return Participant{}, fmt.Errorf("store: rotate invite: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Participant{}, fmt.Errorf("store: rotate invite: %w", ErrNotFound)
+	}
+	return s.ParticipantByID(ctx, candidateID)
+}

@@ -126,6 +126,7 @@ func New(d Deps) (*fiber.App, error) {
 	api.Get("/interviews/:id", staffAPI, h.apiGetInterview)
 	api.Post("/interviews/:id/candidates", runAPI, h.apiAddCandidates)
 	api.Delete("/interviews/:id/candidates/:cid/invite", runAPI, h.apiRevokeInvite)
+	api.Post("/interviews/:id/candidates/:cid/invite", runAPI, h.apiRotateInvite)
 	api.Get("/interviews/:id/events", staffAPI, h.apiEvents)
 	app.Use("/api", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
