@@ -63,6 +63,7 @@ wait_until() {
 
 PG_HOST=127.0.0.1
 PG_PORT=5432
+PG_CLUSTER=main
 pg_answers() { pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; }
 # psql as postgres over TCP, never prompting for a password.
 pg_sql() { psql -X -w -q -At -h "$PG_HOST" -p "$PG_PORT" -U postgres "$@" </dev/null; }
@@ -84,10 +85,10 @@ ensure_postgres() {
       # Packages installed without a cluster: create one for the installed server.
       ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
       [ -n "$ver" ] || { note "no PostgreSQL server is installed"; return 1; }
-      as_root pg_createcluster "$ver" main || return 1
+      as_root pg_createcluster "$ver" "$PG_CLUSTER" || return 1
     fi
     note "starting PostgreSQL $ver"
-    as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start ||
+    as_root pg_ctlcluster --skip-systemctl-redirect "$ver" "$PG_CLUSTER" start ||
       note "pg_ctlcluster start returned non-zero (it may already be starting)"
     wait_until 60 "PostgreSQL on $PG_HOST:$PG_PORT" pg_answers || return 1
   fi
@@ -96,7 +97,7 @@ ensure_postgres() {
     # postgres from 127.0.0.1, a test-only setting, and reload.
     local ver hba
     ver=$(pg_version)
-    hba=/etc/postgresql/$ver/main/pg_hba.conf
+    hba=/etc/postgresql/$ver/$PG_CLUSTER/pg_hba.conf
     if [ -z "$ver" ] || ! as_root test -f "$hba"; then
       note "cannot connect as postgres to $PG_HOST:$PG_PORT and found no local pg_hba.conf to fix"
       return 1
@@ -105,7 +106,7 @@ ensure_postgres() {
       note "trusting postgres@127.0.0.1 in $hba"
       as_root sed -i '1i host all postgres 127.0.0.1/32 trust' "$hba" || return 1
     fi
-    as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main reload || return 1
+    as_root pg_ctlcluster --skip-systemctl-redirect "$ver" "$PG_CLUSTER" reload || return 1
     wait_until 30 "password-less login as postgres" pg_trusted || return 1
   fi
   if [ "$(pg_sql -d postgres -c "select 1 from pg_database where datname = 'test'")" != 1 ]; then
@@ -127,6 +128,12 @@ ensure_browser_tools() {
     apt_install chromium || { note "could not install chromium"; ok=1; }
   fi
   command -v node >/dev/null 2>&1 || return 1
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 20 ]; then
+    note "node $(node --version) is too old for the browser tests (they need node >= 20.10 for --test-concurrency)"
+    ok=1
+  fi
   # npm ci when node_modules is missing or was installed from another lock file.
   local want have=''
   want=$(cat e2e/package.json e2e/package-lock.json | sha256sum | cut -d' ' -f1)
@@ -145,72 +152,80 @@ ensure_browser_tools() {
 
 # ---------------------------------------------------------------------------
 
-section "Setup"
-command -v go >/dev/null 2>&1 || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
-command -v go >/dev/null 2>&1 || { note "go is not on PATH"; exit 1; }
-go version
+main() {
+  section "Setup"
+  command -v go >/dev/null 2>&1 || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
+  command -v go >/dev/null 2>&1 || { note "go is not on PATH"; exit 1; }
+  go version
 
-if [ -z "${ACE_TEST_DATABASE_URL:-}" ]; then
-  export ACE_TEST_DATABASE_URL="postgres://postgres@$PG_HOST:$PG_PORT/test?sslmode=disable"
-  if ensure_postgres; then
-    record "PostgreSQL ready" PASS
+  if [ -z "${ACE_TEST_DATABASE_URL:-}" ]; then
+    export ACE_TEST_DATABASE_URL="postgres://postgres@$PG_HOST:$PG_PORT/test?sslmode=disable"
+    if ensure_postgres; then
+      record "PostgreSQL ready" PASS
+    else
+      record "PostgreSQL ready" FAIL
+    fi
   else
-    record "PostgreSQL ready" FAIL
+    note "using ACE_TEST_DATABASE_URL from the environment"
   fi
-else
-  note "using ACE_TEST_DATABASE_URL from the environment"
-fi
-note "ACE_TEST_DATABASE_URL=$(printf '%s' "$ACE_TEST_DATABASE_URL" | sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#')"
+  note "ACE_TEST_DATABASE_URL=$(printf '%s' "$ACE_TEST_DATABASE_URL" | sed -E 's#//([^:@/]+):[^@/]*@#//\1:***@#')"
 
-if ensure_browser_tools; then
-  record "Browser test tools (node, chromium, npm ci)" PASS
-else
-  record "Browser test tools (node, chromium, npm ci)" FAIL
-fi
-node --version 2>/dev/null | sed 's/^/node /'
-/usr/bin/chromium --version 2>/dev/null || true
-
-section "Go tests: go test -race -count=1 ./..."
-# shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
-if go test -race -count=1 -timeout 20m ${GO_TEST_FLAGS:-} ./...; then
-  record "go test -race ./..." PASS
-else
-  record "go test -race ./..." FAIL
-fi
-
-section "Build: go build -o bin/ace ./cmd/ace"
-built=0
-if go build -o bin/ace ./cmd/ace; then
-  built=1
-  record "go build ./cmd/ace" PASS
-else
-  record "go build ./cmd/ace" FAIL
-fi
-
-section "Browser tests: node --test --test-concurrency=1 e2e/"
-mkdir -p test-artifacts
-if [ "$built" = 1 ]; then
-  # shellcheck disable=SC2086 # E2E_FILES is a list of files
-  if ACE_BIN="$ROOT/bin/ace" node --test --test-concurrency=1 --test-reporter=spec ${E2E_FILES:-e2e/} </dev/null; then
-    record "browser tests (e2e/)" PASS
+  if ensure_browser_tools; then
+    record "Browser test tools (node, chromium, npm ci)" PASS
   else
+    record "Browser test tools (node, chromium, npm ci)" FAIL
+  fi
+  node --version 2>/dev/null | sed 's/^/node /'
+  /usr/bin/chromium --version 2>/dev/null || true
+
+  section "Go tests: go test -race -count=1 ./..."
+  # shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
+  if go test -race -count=1 -timeout 20m ${GO_TEST_FLAGS:-} ./...; then
+    record "go test -race ./..." PASS
+  else
+    record "go test -race ./..." FAIL
+  fi
+
+  section "Build: go build -o bin/ace ./cmd/ace"
+  built=0
+  if go build -o bin/ace ./cmd/ace; then
+    built=1
+    record "go build ./cmd/ace" PASS
+  else
+    record "go build ./cmd/ace" FAIL
+  fi
+
+  section "Browser tests: node --test --test-concurrency=1 e2e/"
+  mkdir -p test-artifacts
+  if [ "$built" = 1 ]; then
+    # shellcheck disable=SC2086 # E2E_FILES is a list of files
+    if ACE_BIN="$ROOT/bin/ace" node --test --test-concurrency=1 --test-reporter=spec ${E2E_FILES:-e2e/} </dev/null; then
+      record "browser tests (e2e/)" PASS
+    else
+      record "browser tests (e2e/)" FAIL
+    fi
+    note "screenshots are in $ROOT/test-artifacts/"
+  else
+    note "skipped: the binary did not build"
     record "browser tests (e2e/)" FAIL
   fi
-  note "screenshots are in $ROOT/test-artifacts/"
-else
-  note "skipped: the binary did not build"
-  record "browser tests (e2e/)" FAIL
-fi
 
-section "Summary"
-failed=0
-for i in "${!STEP_NAMES[@]}"; do
-  printf '  %-4s  %s\n' "${STEP_RESULTS[$i]}" "${STEP_NAMES[$i]}"
-  [ "${STEP_RESULTS[$i]}" = PASS ] || failed=1
-done
-if [ "$failed" = 0 ]; then
-  echo "All tests passed."
-else
-  echo "Some steps FAILED (see above)."
+  section "Summary"
+  failed=0
+  for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-4s  %s\n' "${STEP_RESULTS[$i]}" "${STEP_NAMES[$i]}"
+    [ "${STEP_RESULTS[$i]}" = PASS ] || failed=1
+  done
+  if [ "$failed" = 0 ]; then
+    echo "All tests passed."
+  else
+    echo "Some steps FAILED (see above)."
+  fi
+  return "$failed"
+}
+
+# Sourcing the file (for a test of its functions) defines them and runs nothing.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+  exit $?
 fi
-exit "$failed"
