@@ -226,6 +226,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if r.status != 200 || !strings.Contains(r.body, `ace_http_requests_total{method="GET",route="/api/v1/questions",status="200"} 1`) {
 		t.Fatalf("metrics lack the labelled request counter:\n%s", r.body)
 	}
+	if !strings.Contains(r.body, "ace_ws_connections 0") || !strings.Contains(r.body, "ace_rooms 0") {
+		t.Fatalf("metrics lack the room gauges:\n%s", r.body)
+	}
 	e.store.Close()
 	if r := c.get("/readyz"); r.status != 503 || !strings.Contains(r.body, `"nats":"ok"`) {
 		t.Fatalf("readyz with the database closed: %d %s", r.status, r.body)

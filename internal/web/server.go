@@ -56,6 +56,9 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	h := &handler{Deps: d, views: v, metrics: newMetrics(), ctx: context.Background()}
+	if d.Hub != nil {
+		h.metrics.reg.MustRegister(d.Hub.Collectors()...)
+	}
 	secure := d.Config.Secure()
 	h.sessions = session.New(session.Config{
 		Storage:        d.Store.Sessions(),

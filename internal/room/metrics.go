@@ -1,0 +1,13 @@
+package room
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Collectors are the hub's Prometheus metrics, read when scraped.
+func (h *Hub) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ace_ws_connections", Help: "WebSocket connections served by this instance."},
+			func() float64 { return float64(h.Connections()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ace_rooms", Help: "Rooms this instance is subscribed to."},
+			func() float64 { return float64(h.Rooms()) }),
+	}
+}
