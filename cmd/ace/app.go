@@ -34,7 +34,7 @@ func newApp(stdin io.Reader, stdout io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "log-level", Value: def.LogLevel, Usage: "debug, info, warn or error", Sources: cli.EnvVars("ACE_LOG_LEVEL")},
 			&cli.StringSliceFlag{Name: "trusted-proxy", Usage: "address of a reverse proxy whose X-Forwarded-For is believed (repeatable)", Sources: cli.EnvVars("ACE_TRUSTED_PROXIES")},
 		},
-		Commands: []*cli.Command{serveCmd(), migrateCmd(), importCmd(), userCmd(), tokenCmd()},
+		Commands: []*cli.Command{serveCmd(), migrateCmd(), importCmd(), userCmd(), tokenCmd(), loadtestCmd()},
 	}
 }
 

@@ -5,6 +5,7 @@ package livetest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,6 +48,8 @@ type Cluster struct {
 	dsn       string
 	ns        *server.Server
 	Store     *store.Store // a handle of the test's own on the shared database
+	dbOnce    sync.Once
+	db        *sql.DB // for QueryInt
 }
 
 // FastRooms are room settings that make tests quick.
@@ -155,6 +158,28 @@ func (c *Cluster) Staff(email, role string) string {
 		c.t.Fatal(err)
 	}
 	return token
+}
+
+// QueryInt runs a query that returns one integer (a count, say) on the
+// cluster's PostgreSQL database, for checks the API has no reader for.
+func (c *Cluster) QueryInt(query string, args ...any) int64 {
+	c.t.Helper()
+	if c.dsn == "" {
+		c.t.Fatal("QueryInt needs a PostgreSQL cluster (NewCluster)")
+	}
+	c.dbOnce.Do(func() {
+		db, err := sql.Open("postgres", c.dsn)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		c.t.Cleanup(func() { db.Close() })
+		c.db = db
+	})
+	var n int64
+	if err := c.db.QueryRow(query, args...).Scan(&n); err != nil {
+		c.t.Fatalf("%s: %v", query, err)
+	}
+	return n
 }
 
 // Questions seeds the bank and returns the ids in order.

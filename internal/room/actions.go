@@ -530,6 +530,11 @@ func (r *Room) saveNote(ctx context.Context, m *Member, req Request) *Error {
 	if d.Position < 0 {
 		return errf("bad_request", "position must not be negative")
 	}
+	// A missing candidate_id is bad input, not an unknown candidate 0
+	// (docs/protocol.md: bad or missing fields get bad_request).
+	if d.CandidateID <= 0 {
+		return errf("bad_request", "note.save needs a candidate_id")
+	}
 	p, err := r.hub.store.ParticipantByID(ctx, d.CandidateID)
 	if err != nil || p.InterviewID != r.id || p.Role != store.PartCandidate {
 		return errf("not_found", "no candidate %d in this interview", d.CandidateID)

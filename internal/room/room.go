@@ -53,6 +53,12 @@ func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
 		return nil, fmt.Errorf("room: subscribe: %w", err)
 	}
 	r.sub = sub
+	// Make sure the server has the subscription before we read the last seq:
+	// otherwise an event published in between would wait for the seq check.
+	if err := h.nc.FlushTimeout(5 * time.Second); err != nil {
+		_ = sub.Unsubscribe()
+		return nil, fmt.Errorf("room: flush subscription: %w", err)
+	}
 	iv, err := h.store.GetInterview(ctx, id)
 	if err != nil {
 		_ = sub.Unsubscribe()
@@ -102,14 +108,17 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 		return false, nil
 	}
 	m.room = r
-	welcome, err := r.welcome(ctx, m)
+	welcome, stored, err := r.welcome(ctx, m)
 	if err != nil {
 		return false, err
 	}
 	m.enqueue(welcome)
-	if lastSeq > r.delivered {
-		lastSeq = r.delivered // a client cannot have seen more than exists
-	}
+	// A client cannot have seen more than the database holds; but it may
+	// have seen more than this instance has delivered (another instance got
+	// there first): those events must not reach it again when they arrive
+	// here, so its socket counts as having been sent them. (Clamping to
+	// r.delivered, as before, sent them a second time.)
+	lastSeq = min(lastSeq, stored)
 	for after := lastSeq; after < r.delivered; {
 		evs, err := r.hub.store.EventsAfter(ctx, r.id, after, 500)
 		if err != nil {
@@ -128,7 +137,7 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 			after = ev.Seq
 		}
 	}
-	m.sent = r.delivered
+	m.sent = max(r.delivered, lastSeq)
 	r.members[m] = struct{}{}
 	r.announce(m, true)
 	if m.id.Staff() {
@@ -316,20 +325,20 @@ func (r *Room) disarm(id int64) {
 }
 
 // welcome is the first frame after hello: who you are and the room as it
-// stands, drawn from the database. Caller holds r.mu.
-func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, error) {
+// stands, drawn from the database, and the last seq stored. Caller holds r.mu.
+func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, int64, error) {
 	st := r.hub.store
 	iv, err := st.GetInterview(ctx, r.id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	qs, err := st.PlannedQuestions(ctx, r.id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	tms, err := st.RoomTimers(ctx, r.id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	now := r.hub.now()
 	data := map[string]any{
@@ -358,7 +367,7 @@ func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, error) {
 		data["questions"] = pushed
 		ps, err := st.Participants(ctx, r.id)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		people := make([]map[string]any, 0, len(ps))
 		for _, p := range ps {
@@ -369,7 +378,7 @@ func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, error) {
 		data["questions"] = pushed
 		as, err := st.Answers(ctx, r.id, m.id.ParticipantID)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		answers := make([]map[string]any, 0, len(as))
 		for _, a := range as {
@@ -385,7 +394,7 @@ func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, error) {
 		timers = append(timers, timerData(t, now))
 	}
 	data["timers"] = timers
-	return encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(data)}), nil
+	return encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(data)}), iv.LastSeq, nil
 }
 
 // questionData is a planned question as a frame shows it; candidates never

@@ -222,9 +222,18 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatalf("readyz %d %s", r.status, r.body)
 	}
 	c.get("/api/v1/questions?technology=Go")
+	// POSTs and other methods must not corrupt the stored labels.
+	for range 3 {
+		c.do("POST", "/api/v1/questions", strings.NewReader("{}"), "Content-Type", "application/json")
+		c.do("DELETE", "/api/v1/questions/1", nil)
+		c.get("/api/v1/technologies")
+	}
 	r := c.get("/metrics")
 	if r.status != 200 || !strings.Contains(r.body, `ace_http_requests_total{method="GET",route="/api/v1/questions",status="200"} 1`) {
 		t.Fatalf("metrics lack the labelled request counter:\n%s", r.body)
+	}
+	if !strings.Contains(r.body, `ace_http_requests_total{method="POST",route="/api/v1/questions",status="401"} 3`) {
+		t.Fatalf("POST requests counted wrongly:\n%s", r.body)
 	}
 	if !strings.Contains(r.body, "ace_ws_connections 0") || !strings.Contains(r.body, "ace_rooms 0") {
 		t.Fatalf("metrics lack the room gauges:\n%s", r.body)

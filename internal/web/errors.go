@@ -49,7 +49,7 @@ func errCode(status int, code, message string) error {
 	return &codedError{status: status, code: code, message: message}
 }
 
-// handleError is Fiber's error handler: JSON under /api/, a page elsewhere.
+// handleError is Fiber's error handler: JSON under /api/ and /ws/, a page elsewhere.
 // Store sentinels map to statuses here, in one place.
 func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	status, code, msg := fiber.StatusInternalServerError, "", "internal error"
@@ -76,7 +76,10 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		h.Log.Error("request failed", slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
 	}
-	if strings.HasPrefix(c.Path(), "/api/") {
+	// A refused WebSocket upgrade is answered with the same JSON error
+	// (docs/protocol.md, "Connecting"): clients read its code, and an HTML
+	// page is of no use to them.
+	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/ws/") {
 		return c.Status(status).JSON(apiError{Error: apiErrorBody{Code: code, Message: msg}})
 	}
 	title := map[int]string{400: "Bad request", 401: "Please log in", 403: "Not allowed", 404: "Not found", 409: "Conflict", 410: "No longer available", 413: "Too large", 429: "Too many attempts"}[status]

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -50,12 +51,15 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 			status = fiber.StatusInternalServerError
 		}
 	}
-	route := c.Route().Path
+	// Labels are kept by Prometheus, and Fiber reuses the request's bytes
+	// after the handler returns (STACK.md §7): copy them.
+	route := strings.Clone(c.Route().Path)
 	if status == fiber.StatusNotFound {
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+	method := strings.Clone(c.Method())
+	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	return err
 }
 

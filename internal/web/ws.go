@@ -40,12 +40,14 @@ func (h *handler) wsAuthorize(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Checked before the identity: resolving an admin's identity adds them
+	// to the panel, which a request that is no upgrade must not do.
+	if !websocket.IsWebSocketUpgrade(c) {
+		return errCode(fiber.StatusUpgradeRequired, "upgrade_required", "connect with a WebSocket")
+	}
 	ident, err := h.roomIdentity(c, iv)
 	if err != nil {
 		return err
-	}
-	if !websocket.IsWebSocketUpgrade(c) {
-		return errCode(fiber.StatusUpgradeRequired, "upgrade_required", "connect with a WebSocket")
 	}
 	c.Locals(localIdentity, ident)
 	c.Locals(localInterview, id)

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/ace-interviews/ace/internal/loadtest"
+)
+
+func loadtestCmd() *cli.Command {
+	return &cli.Command{
+		Name:  "loadtest",
+		Usage: "drive running instances with many WebSocket clients and report latencies against this machine's floors",
+		Description: "Creates interviews through the API, connects an interviewer and --candidates candidates per room\n" +
+			"(rooms spread round-robin over the --url instances: the interviewer on one, its candidates on the next),\n" +
+			"pushes --pushes questions with --timer second timers while candidates type at --draft-rate drafts/s,\n" +
+			"and reports push→receive and draft→interviewer latency, timer-expiry lateness, missed or duplicate\n" +
+			"expiries, durable events per second and, with --idle, server memory per idle connection. Each result\n" +
+			"is printed beside the floor measured first in the same run: one NATS round trip (--nats-url) and one\n" +
+			"PostgreSQL commit of one row (--database-url). Exits non-zero if any timer did not expire exactly once.\n" +
+			"Point it only at servers you run; it creates interviews and candidates in their database.",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "url", Value: []string{"http://127.0.0.1:8080"}, Usage: "instance base URL (repeatable)"},
+			&cli.StringFlag{Name: "token", Usage: "staff API token (ace token create)", Sources: cli.EnvVars("ACE_LOADTEST_TOKEN")},
+			&cli.IntFlag{Name: "rooms", Value: 10, Usage: "interviews run at once"},
+			&cli.IntFlag{Name: "candidates", Value: 1, Usage: "candidates per room (at most 200)"},
+			&cli.FloatFlag{Name: "draft-rate", Value: 5, Usage: "answer.draft frames per second per candidate while a timer runs"},
+			&cli.FloatFlag{Name: "chat-rate", Value: 0, Usage: "chat.send frames per second per candidate (durable events)"},
+			&cli.IntFlag{Name: "timer", Value: 2, Usage: "seconds of each pushed question's timer"},
+			&cli.IntFlag{Name: "pushes", Value: 3, Usage: "questions each room pushes, each after the previous one's expiry (at most 100)"},
+			&cli.DurationFlag{Name: "duration", Value: time.Minute, Usage: "stop starting pushes after this long (0: when --pushes are done)"},
+			&cli.IntFlag{Name: "idle", Usage: "idle candidate connections to open on the first --url to measure memory per connection"},
+			&cli.IntFlag{Name: "server-pid", Usage: "with --idle: also read VmRSS of this local server process (the first --url) from /proc"},
+			&cli.Int64Flag{Name: "seed-question-id", Usage: "bank question every room plans (default: the first from GET /api/v1/questions?limit=1)"},
+			&cli.StringFlag{Name: "nats-url", Value: "nats://127.0.0.1:4222", Usage: "NATS for the floor; an embedded server if unreachable"},
+			&cli.StringFlag{Name: "database-url", Value: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", Usage: "PostgreSQL for the commit floor (\"\" skips it)"},
+			&cli.IntFlag{Name: "floor-samples", Value: 1000, Usage: "round trips and commits per floor"},
+			&cli.DurationFlag{Name: "grace", Value: 5 * time.Second, Usage: "how long past the last deadline to wait for expiries"},
+			&cli.DurationFlag{Name: "push-gap", Value: 250 * time.Millisecond, Usage: "pause between a timer's expiry and the room's next push"},
+			&cli.IntFlag{Name: "dial-workers", Value: 32, Usage: "concurrent WebSocket dials"},
+			&cli.BoolFlag{Name: "quiet", Usage: "no progress line every second"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			cfg := loadtest.Config{
+				URLs:         cmd.StringSlice("url"),
+				Token:        cmd.String("token"),
+				Rooms:        int(cmd.Int("rooms")),
+				Candidates:   int(cmd.Int("candidates")),
+				DraftRate:    cmd.Float("draft-rate"),
+				ChatRate:     cmd.Float("chat-rate"),
+				TimerS:       int(cmd.Int("timer")),
+				Pushes:       int(cmd.Int("pushes")),
+				Duration:     cmd.Duration("duration"),
+				Idle:         int(cmd.Int("idle")),
+				QuestionID:   cmd.Int64("seed-question-id"),
+				ServerPID:    int(cmd.Int("server-pid")),
+				NATSURL:      cmd.String("nats-url"),
+				DatabaseURL:  cmd.String("database-url"),
+				FloorSamples: int(cmd.Int("floor-samples")),
+				Grace:        cmd.Duration("grace"),
+				PushGap:      cmd.Duration("push-gap"),
+				DialWorkers:  int(cmd.Int("dial-workers")),
+				Quiet:        cmd.Bool("quiet"),
+			}
+			rep, err := loadtest.Run(ctx, cfg, cmd.Root().Writer)
+			if err != nil {
+				return err
+			}
+			if n := rep.ExpiryFailures(); n > 0 {
+				return cli.Exit(fmt.Sprintf("loadtest: %d timer expiries were missed or duplicated", n), 1)
+			}
+			return nil
+		},
+	}
+}
