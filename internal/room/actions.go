@@ -109,27 +109,112 @@ func (r *Room) run(ctx context.Context, m *Member, req Request) (e *Error) {
 }
 
 // commit runs fn in the room's transaction, maps store errors to client
-// errors, and publishes what it appended.
+// errors, and publishes what it appended. Actions go through the room's
+// writer, which commits whatever has queued meanwhile in one transaction.
 func (r *Room) commit(ctx context.Context, fn func(rt *store.RoomTx) *Error) *Error {
-	var fail *Error
-	evs, err := r.hub.store.InRoom(ctx, r.id, func(rt *store.RoomTx) error {
-		if fail = fn(rt); fail != nil {
-			return fail
-		}
-		return nil
-	})
-	if fail != nil {
-		return fail
+	op := &roomOp{fn: fn, done: make(chan *Error, 1)}
+	gone := errf("internal", "the room closed on this server; reconnect and try again")
+	select {
+	case r.ops <- op:
+	case <-r.stopWriter:
+		return gone
+	case <-ctx.Done():
+		return gone
 	}
+	select {
+	case e := <-op.done:
+		return e
+	case <-r.writerDone:
+		select {
+		case e := <-op.done:
+			return e
+		default:
+			return gone
+		}
+	}
+}
+
+// roomOp is one queued action and where its outcome goes.
+type roomOp struct {
+	fn   func(rt *store.RoomTx) *Error
+	done chan *Error
+}
+
+// maxBatch caps how many actions share one transaction.
+const maxBatch = 128
+
+// writeLoop is the room's one writer on this instance: it takes every
+// action queued so far and commits them together, so the interview's seq
+// row is locked once per batch rather than once per action.
+func (r *Room) writeLoop() {
+	for {
+		var batch []*roomOp
+		select {
+		case op := <-r.ops:
+			batch = append(batch, op)
+		case <-r.stopWriter:
+			// Answer what is still queued; commit sees writerDone for the rest.
+			for {
+				select {
+				case op := <-r.ops:
+					op.done <- errf("internal", "the room closed on this server; reconnect and try again")
+				default:
+					return
+				}
+			}
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case op := <-r.ops:
+				batch = append(batch, op)
+			default:
+				break more
+			}
+		}
+		r.commitBatch(batch)
+	}
+}
+
+func (r *Room) commitBatch(batch []*roomOp) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	fns := make([]func(rt *store.RoomTx) error, len(batch))
+	for i, op := range batch {
+		fns[i] = func(rt *store.RoomTx) error {
+			if e := op.fn(rt); e != nil {
+				return e
+			}
+			return nil
+		}
+	}
+	errs, evs, err := r.hub.store.InRoomBatch(ctx, r.id, fns)
 	if err != nil {
+		e := errf("internal", "the server could not store this; try again")
 		if errors.Is(err, store.ErrNotFound) {
-			return errf("not_found", "the interview no longer exists")
+			e = errf("not_found", "the interview no longer exists")
+		} else {
+			r.hub.log.Error("room commit", slog.Int64("interview_id", r.id), slog.Int("actions", len(batch)), slog.Any("error", err))
 		}
-		r.hub.log.Error("room commit", slog.Int64("interview_id", r.id), slog.Any("error", err))
-		return errf("internal", "the server could not store this; try again")
+		for _, op := range batch {
+			op.done <- e
+		}
+		return
 	}
+	// Publish before answering, so an acknowledged action's events are on
+	// their way to every instance.
 	r.hub.publish(evs)
-	return nil
+	for i, op := range batch {
+		var e *Error
+		switch {
+		case errs[i] == nil:
+		case errors.As(errs[i], &e):
+		default:
+			r.hub.log.Error("room action", slog.Int64("interview_id", r.id), slog.Any("error", errs[i]))
+			e = errf("internal", "the server could not store this; try again")
+		}
+		op.done <- e
+	}
 }
 
 func loadInterview(ctx context.Context, rt *store.RoomTx) (store.Interview, *Error) {

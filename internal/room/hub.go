@@ -20,7 +20,17 @@ type Config struct {
 	GapWait          time.Duration // how long an event ahead of a gap waits before the gap is fetched
 	DraftFlush       time.Duration // at most this long between a draft's arrival and its write
 	UnsubscribeDelay time.Duration // a room with no local member keeps its subscription this long
-	SendQueue        int           // frames queued for one socket before it counts as slow
+	SendQueue        int           // frames queued for an interviewer's socket before it counts as slow
+}
+
+// queueFor sizes a socket's queue: an interviewer receives every candidate's
+// typing, a candidate little more than their own acks, and each slot is
+// allocated up front for every socket (a room of 200 is mostly candidates).
+func (c *Config) queueFor(id Identity) int {
+	if id.Staff() {
+		return c.SendQueue
+	}
+	return max(64, c.SendQueue/8)
 }
 
 func (c *Config) defaults() {

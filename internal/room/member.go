@@ -42,7 +42,7 @@ type Member struct {
 	id      Identity
 	room    *Room
 	conn    Conn
-	send    chan []byte
+	send    chan [][]byte // each item is one frame, or a welcome and its replay
 	done    chan struct{}
 	once    sync.Once
 	code    int
@@ -56,10 +56,14 @@ func (m *Member) Identity() Identity { return m.id }
 
 // enqueue hands a frame to the writer without ever blocking the room: a
 // socket whose queue is full is disconnected as slow instead.
-func (m *Member) enqueue(b []byte) {
+func (m *Member) enqueue(b []byte) { m.enqueueAll([][]byte{b}) }
+
+// enqueueAll queues frames that must go out together and in order, taking one
+// slot: a replay after reconnect can be long, and must not count as slowness.
+func (m *Member) enqueueAll(frames [][]byte) {
 	select {
 	case <-m.done:
-	case m.send <- b:
+	case m.send <- frames:
 	default:
 		m.kick(closeSlow, "slow consumer: too many undelivered messages; reconnect to resume")
 	}
@@ -91,9 +95,8 @@ func (m *Member) writeLoop() {
 	defer func() { _ = m.conn.SetReadDeadline(time.Now().Add(time.Second)) }()
 	for {
 		select {
-		case b := <-m.send:
-			_ = m.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := m.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		case frames := <-m.send:
+			if err := m.write(frames); err != nil {
 				m.kick(websocket.CloseAbnormalClosure, "")
 				return
 			}
@@ -107,9 +110,8 @@ func (m *Member) writeLoop() {
 			if m.code != closeSlow {
 				for {
 					select {
-					case b := <-m.send:
-						_ = m.conn.SetWriteDeadline(time.Now().Add(writeWait))
-						if m.conn.WriteMessage(websocket.TextMessage, b) != nil {
+					case frames := <-m.send:
+						if m.write(frames) != nil {
 							return
 						}
 						continue
@@ -126,11 +128,21 @@ func (m *Member) writeLoop() {
 	}
 }
 
+func (m *Member) write(frames [][]byte) error {
+	for _, b := range frames {
+		_ = m.conn.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := m.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Serve runs one connection until it closes: hello, welcome and replay, then
 // requests. It returns only after the writer has stopped, because the
 // connection is pooled and reset when the handler returns (STACK.md §2).
 func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identity) {
-	m := &Member{id: id, conn: conn, send: make(chan []byte, h.cfg.SendQueue), done: make(chan struct{}),
+	m := &Member{id: id, conn: conn, send: make(chan [][]byte, h.cfg.queueFor(id)), done: make(chan struct{}),
 		limiter: rate.NewLimiter(ratePerSec, rateBurst)}
 	conn.SetReadLimit(MaxFrameBytes)
 	_ = conn.SetReadDeadline(time.Now().Add(helloWait))

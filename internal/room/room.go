@@ -31,6 +31,11 @@ type Room struct {
 	current   int                      // position on screen as of delivered
 	timers    map[timerKey]store.Timer // as of delivered
 	armed     map[int64]*time.Timer    // local expiry timers by timer id
+
+	ops        chan *roomOp  // actions waiting for the room's writer
+	stopWriter chan struct{} // closed when the room closes
+	writerDone chan struct{}
+	stopOnce   sync.Once
 }
 
 type timerKey struct {
@@ -45,7 +50,8 @@ func keyOf(t store.Timer) timerKey { return timerKey{t.Scope, t.Position, t.Cand
 // lands in between arrives twice and the second copy is dropped by seq.
 func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
 	r := &Room{id: id, hub: h, members: map[*Member]struct{}{}, pending: map[int64]store.Event{},
-		timers: map[timerKey]store.Timer{}, armed: map[int64]*time.Timer{}}
+		timers: map[timerKey]store.Timer{}, armed: map[int64]*time.Timer{},
+		ops: make(chan *roomOp, maxBatch), stopWriter: make(chan struct{}), writerDone: make(chan struct{})}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	sub, err := h.nc.Subscribe(Subject(id), r.onMsg)
@@ -73,6 +79,7 @@ func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
 	for _, t := range ts {
 		r.setTimer(t)
 	}
+	go func() { defer close(r.writerDone); r.writeLoop() }()
 	return r, nil
 }
 
@@ -80,6 +87,7 @@ func (r *Room) close() {
 	if r.sub != nil {
 		_ = r.sub.Unsubscribe()
 	}
+	r.stopOnce.Do(func() { close(r.stopWriter) })
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.closed = true
@@ -112,7 +120,7 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 	if err != nil {
 		return false, err
 	}
-	m.enqueue(welcome)
+	frames := [][]byte{welcome}
 	// A client cannot have seen more than the database holds; but it may
 	// have seen more than this instance has delivered (another instance got
 	// there first): those events must not reach it again when they arrive
@@ -132,11 +140,12 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 				break
 			}
 			if b := newDelivered(ev).frameFor(m.id); b != nil {
-				m.enqueue(b)
+				frames = append(frames, b)
 			}
 			after = ev.Seq
 		}
 	}
+	m.enqueueAll(frames)
 	m.sent = max(r.delivered, lastSeq)
 	r.members[m] = struct{}{}
 	r.announce(m, true)

@@ -139,6 +139,36 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 	return events, nil
 }
 
+// InRoomBatch runs several actions of one room in one transaction, each in
+// a savepoint of its own: an action that fails leaves no trace and does not
+// affect the others. The events of the actions that succeeded get
+// consecutive seqs and are stored in the same commit, so a busy room pays
+// one lock and one commit for a whole batch instead of one per action
+// (DESIGN.md, "one writer per room per instance"). errs[i] is fns[i]'s
+// error; err is a failure of the whole batch (nothing was stored).
+func (s *Store) InRoomBatch(ctx context.Context, interviewID int64, fns []func(rt *RoomTx) error) (errs []error, events []Event, err error) {
+	errs = make([]error, len(fns))
+	events, err = s.InRoom(ctx, interviewID, func(rt *RoomTx) error {
+		for i, fn := range fns {
+			if _, err := rt.ExecContext(ctx, "SAVEPOINT room_action"); err != nil {
+				return err
+			}
+			mark := len(rt.pending)
+			if errs[i] = fn(rt); errs[i] != nil {
+				rt.pending = rt.pending[:mark]
+				if _, err := rt.ExecContext(ctx, "ROLLBACK TO SAVEPOINT room_action"); err != nil {
+					return err
+				}
+			}
+			if _, err := rt.ExecContext(ctx, "RELEASE SAVEPOINT room_action"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return errs, events, err
+}
+
 // EventsAfter returns up to limit events with seq > after, in seq order.
 func (s *Store) EventsAfter(ctx context.Context, interviewID, after int64, limit int) ([]Event, error) {
 	evs := []Event{}

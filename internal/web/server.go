@@ -174,6 +174,13 @@ func New(d Deps) (*fiber.App, error) {
 	staff.Get("/import", h.importPage)
 	staff.Post("/import", h.importUpload)
 
+	runPage := h.requirePageRole(store.RoleAdmin, store.RoleInterviewer)
+	app.Get("/interviews", runPage, h.interviewsPage)
+	app.Get("/interviews/new", runPage, h.interviewNewPage)
+	app.Get("/interviews/:id", runPage, h.interviewManagePage)
+	app.Get("/interviews/:id/console", runPage, h.interviewConsolePage)
+	app.Get("/interviews/:id/room", h.candidateRoomPage)
+
 	admin := app.Group("/admin", h.requirePageRole(store.RoleAdmin))
 	admin.Get("/users", h.usersPage)
 	admin.Post("/users", h.userCreate)

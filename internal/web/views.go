@@ -24,7 +24,8 @@ type views struct {
 	hashes map[string]string
 }
 
-var pageNames = []string{"home", "questions", "login", "setup", "error", "staff_questions", "question_form", "import", "users"}
+var pageNames = []string{"home", "questions", "login", "setup", "error", "staff_questions", "question_form", "import", "users",
+	"interviews", "interview_new", "interview_manage", "interview_console", "interview_room", "room_closed"}
 
 func newViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, static: map[string][]byte{}, hashes: map[string]string{}}

@@ -134,5 +134,5 @@ func (h *handler) wsServe() fiber.Handler {
 		ident, _ := conn.Locals(localIdentity).(room.Identity)
 		id, _ := conn.Locals(localInterview).(int64)
 		h.Hub.Serve(h.ctx, conn, id, ident)
-	}, websocket.Config{ReadBufferSize: 4096, WriteBufferSize: 4096})
+	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024})
 }
