@@ -76,27 +76,64 @@ type QuestionFilter struct {
 	Offset     int
 }
 
+// questionOrder is the listing order; the questions_listing index holds it.
+const questionOrder = ` ORDER BY technology, CASE level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, id`
+
 // ListQuestions returns one page of matching questions and the total number of matches.
 func (s *Store) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question, int, error) {
-	where, args := s.questionWhere(f)
-	var total int
-	if err := s.r.GetContext(ctx, &total, s.q(`SELECT count(*) FROM questions`+where), args...); err != nil {
-		return nil, 0, fmt.Errorf("store: count questions: %w", err)
-	}
+	where, args, text := s.questionWhere(f)
 	qs := []Question{}
-	if total == 0 {
-		return qs, 0, nil
+	if !text {
+		// No text search: the count reads an index, the page walks questions_listing.
+		var total int
+		if err := s.r.GetContext(ctx, &total, s.q(`SELECT count(*) FROM questions`+where), args...); err != nil {
+			return nil, 0, fmt.Errorf("store: count questions: %w", err)
+		}
+		if total == 0 {
+			return qs, 0, nil
+		}
+		args = append(args, f.Limit, f.Offset)
+		if err := s.r.SelectContext(ctx, &qs, s.q(`SELECT `+questionCols+` FROM questions`+where+questionOrder+` LIMIT ? OFFSET ?`), args...); err != nil {
+			return nil, 0, fmt.Errorf("store: list questions: %w", err)
+		}
+		return qs, total, nil
 	}
-	query := `SELECT ` + questionCols + ` FROM questions` + where +
-		` ORDER BY technology, CASE level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, id LIMIT ? OFFSET ?`
+	// Text search: one pass over the matches (materialized once: PostgreSQL
+	// 15 would otherwise walk questions_listing and filter every row) yields
+	// the page's ids and the total, sorting only (technology, level, id);
+	// then the page's rows.
+	var keys []struct {
+		ID    int64 `db:"id"`
+		Total int   `db:"total"`
+	}
 	args = append(args, f.Limit, f.Offset)
-	if err := s.r.SelectContext(ctx, &qs, s.q(query), args...); err != nil {
+	if err := s.r.SelectContext(ctx, &keys, s.q(`WITH m AS MATERIALIZED (SELECT id, technology, level FROM questions`+where+`)
+		SELECT id, (SELECT count(*) FROM m) AS total FROM m`+questionOrder+` LIMIT ? OFFSET ?`), args...); err != nil {
+		return nil, 0, fmt.Errorf("store: search questions: %w", err)
+	}
+	if len(keys) == 0 {
+		if f.Offset == 0 {
+			return qs, 0, nil
+		}
+		// A page past the end: count the matches on their own.
+		var total int
+		if err := s.r.GetContext(ctx, &total, s.q(`SELECT count(*) FROM questions`+where), args[:len(args)-2]...); err != nil {
+			return nil, 0, fmt.Errorf("store: count questions: %w", err)
+		}
+		return qs, total, nil
+	}
+	ids := make([]any, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	query := `SELECT ` + questionCols + ` FROM questions WHERE id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)` + questionOrder
+	if err := s.r.SelectContext(ctx, &qs, s.q(query), ids...); err != nil {
 		return nil, 0, fmt.Errorf("store: list questions: %w", err)
 	}
-	return qs, total, nil
+	return qs, keys[0].Total, nil
 }
 
-func (s *Store) questionWhere(f QuestionFilter) (string, []any) {
+func (s *Store) questionWhere(f QuestionFilter) (string, []any, bool) {
 	var conds []string
 	var args []any
 	if f.Technology != "" {
@@ -107,20 +144,22 @@ func (s *Store) questionWhere(f QuestionFilter) (string, []any) {
 		conds = append(conds, "level = ?")
 		args = append(args, f.Level)
 	}
-	if c, a := s.searchCond(f.Query); c != "" {
+	c, a := s.searchCond(f.Query)
+	if c != "" {
 		conds = append(conds, c)
 		args = append(args, a...)
 	}
 	if len(conds) == 0 {
-		return "", nil
+		return "", nil, false
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, c != ""
 }
 
 // searchCond is the one place where text search differs by dialect
 // (STACK.md §10). Both give the same answer: every word is a case-insensitive
 // substring of the prompt or the answer. SQLite serves words of three or more
-// characters from the FTS5 trigram index; PostgreSQL serves ILIKE from pg_trgm.
+// characters from the FTS5 trigram index; PostgreSQL matches the lowered
+// search column (prompt and answer) with LIKE, served by pg_trgm.
 func (s *Store) searchCond(query string) (string, []any) {
 	words := strings.Fields(query)
 	if len(words) > 8 {
@@ -134,12 +173,13 @@ func (s *Store) searchCond(query string) (string, []any) {
 			match = append(match, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 			continue
 		}
-		op := "LIKE"
-		if s.dialect == Postgres {
-			op = "ILIKE"
-		}
 		pat := "%" + likeEscaper.Replace(w) + "%"
-		conds = append(conds, "(prompt "+op+" ? ESCAPE '\\' OR answer "+op+" ? ESCAPE '\\')")
+		if s.dialect == Postgres {
+			conds = append(conds, "search LIKE lower(?) ESCAPE '\\'")
+			args = append(args, pat)
+			continue
+		}
+		conds = append(conds, "(prompt LIKE ? ESCAPE '\\' OR answer LIKE ? ESCAPE '\\')")
 		args = append(args, pat, pat)
 	}
 	if len(match) > 0 {
@@ -274,14 +314,26 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 		}
 		// ON CONFLICT: a concurrent import (two instances seeding the demo
 		// bank at once) may insert the same question first; ours then updates it.
-		ins, err := tx.PreparexContext(ctx, s.q(`INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (technology, prompt_key) DO UPDATE SET level = excluded.level, prompt = excluded.prompt, answer = excluded.answer,
-			tags = excluded.tags, time_limit_s = excluded.time_limit_s, source = excluded.source, updated_at = excluded.updated_at`))
-		if err != nil {
-			return err
+		// New questions go in batches of insertBatch rows per statement: one
+		// round trip per batch instead of per question.
+		const insertBatch = 500
+		var batch []any
+		var batchLines []int
+		flush := func() error {
+			if len(batchLines) == 0 {
+				return nil
+			}
+			n := len(batchLines)
+			query := `INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") +
+				` ON CONFLICT (technology, prompt_key) DO UPDATE SET level = excluded.level, prompt = excluded.prompt, answer = excluded.answer,
+			tags = excluded.tags, time_limit_s = excluded.time_limit_s, source = excluded.source, updated_at = excluded.updated_at`
+			if _, err := tx.ExecContext(ctx, s.q(query), batch...); err != nil {
+				return fmt.Errorf("lines %d-%d: %w", batchLines[0], batchLines[n-1], err)
+			}
+			batch, batchLines = batch[:0], batchLines[:0]
+			return nil
 		}
-		defer ins.Close()
 		upd, err := tx.PreparexContext(ctx, s.q(`UPDATE questions SET level = ?, prompt = ?, answer = ?, tags = ?, time_limit_s = ?, source = ?, updated_at = ? WHERE id = ?`))
 		if err != nil {
 			return err
@@ -293,8 +345,12 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 			old, ok := existing[q.Technology+"\x00"+key]
 			switch {
 			case !ok:
-				if _, err := ins.ExecContext(ctx, q.Technology, string(q.Level), q.Prompt, key, q.Answer, tags, q.TimeLimitS, q.Source, now, now); err != nil {
-					return fmt.Errorf("line %d: %w", q.Line, err)
+				batch = append(batch, q.Technology, string(q.Level), q.Prompt, key, q.Answer, tags, q.TimeLimitS, q.Source, now, now)
+				batchLines = append(batchLines, q.Line)
+				if len(batchLines) == insertBatch {
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 				res.Created++
 			case old.Level == string(q.Level) && old.Prompt == q.Prompt && old.Answer == q.Answer &&
@@ -307,10 +363,25 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 				res.Updated++
 			}
 		}
+		if err := flush(); err != nil {
+			return err
+		}
 		return nil
 	})
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("store: import questions: %w", err)
+	}
+	if s.dialect == Postgres && res.Created+res.Updated > 0 {
+		// Fresh statistics now rather than at autovacuum's next pass: without them
+		// the planner guesses the new rows away and scans instead of using pg_trgm.
+		// The GIN pending list holds the new rows' trigrams unsorted; every
+		// search reads it whole until it is merged, so merge it now.
+		if _, err := s.w.ExecContext(ctx, `SELECT gin_clean_pending_list('questions_search_trgm'::regclass)`); err != nil {
+			return res, fmt.Errorf("store: clean GIN pending list: %w", err)
+		}
+		if _, err := s.w.ExecContext(ctx, `ANALYZE questions`); err != nil {
+			return res, fmt.Errorf("store: analyze questions: %w", err)
+		}
 	}
 	return res, nil
 }

@@ -86,7 +86,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 // OpenSQLite opens (creating if needed) the SQLite database file at path.
 func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	// Pragmas go in the DSN so every pooled connection gets them (STACK.md §9).
-	pragmas := "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	pragmas := "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)"
 	w, err := sqlx.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
