@@ -36,6 +36,7 @@ type manageData struct {
 	Candidates   []store.Participant
 	Interviewers []store.Participant
 	Questions    []store.PlannedQuestion
+	Created      bool // just created: the invite links are in this tab's storage
 }
 
 // interviewManagePage: GET /interviews/{id}: candidates and their invite
@@ -53,7 +54,7 @@ func (h *handler) interviewManagePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := manageData{Interview: iv, Questions: qs}
+	d := manageData{Interview: iv, Questions: qs, Created: c.Query("created") != ""}
 	for _, p := range ps {
 		if p.Role == store.PartCandidate {
 			d.Candidates = append(d.Candidates, p)

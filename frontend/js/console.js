@@ -1,0 +1,565 @@
+// The interviewer console: a client of the room's WebSocket protocol
+// (docs/protocol.md). Presence, the plan and bank pushes, each candidate's
+// answer as they type, timers, chat, private notes and candidate signals.
+
+import { RoomSocket } from './socket.js';
+import { Countdown, clock } from './countdown.js';
+import { h, $, clear, srOnly, clockTime, duration, Announcer } from './dom.js';
+import { mountChat } from './chat.js';
+import { mountBankSearch, short } from './bank.js';
+
+const root = $('#console');
+const interviewId = Number(root.dataset.interviewId);
+const announcer = new Announcer($('#announce'));
+const say = (text) => announcer.say(text);
+
+const state = {
+  me: 0,
+  status: 'scheduled',
+  current: 0,
+  examLimit: 0,
+  /** @type {Map<number, any>} position → planned question (with model answer) */
+  questions: new Map(),
+  /** @type {Map<number, {id:number, name:string, role:string, online:boolean, revoked:boolean}>} */
+  people: new Map(),
+  /** @type {Map<number, Map<number, {text:string, version:number, submitted:boolean, at?:string}>>} */
+  answers: new Map(),
+  /** @type {Map<number, {type:string, position:number, chars?:number, ts:string}[]>} */
+  signals: new Map(),
+  /** @type {Map<string, any>} "scope:position:candidate" → timer data */
+  timers: new Map(),
+  /** my notes, "candidate:position" → text; kept in this tab (the protocol does not send them back) */
+  notes: loadNotes(),
+  /** other interviewers' notes, "candidate:position" → Map(author → text) */
+  others: new Map(),
+  view: 'grid',
+  focusId: 0,
+};
+
+// ---------------------------------------------------------------- storage
+
+function notesKey() {
+  return `ace.notes.${interviewId}`;
+}
+
+function loadNotes() {
+  try {
+    return new Map(Object.entries(JSON.parse(sessionStorage.getItem(notesKey()) ?? '{}')));
+  } catch {
+    return new Map();
+  }
+}
+
+function storeNotes() {
+  try {
+    sessionStorage.setItem(notesKey(), JSON.stringify(Object.fromEntries(state.notes)));
+  } catch {
+    // storage unavailable: notes are still saved on the server
+  }
+}
+
+// ---------------------------------------------------------------- answers
+
+function setAnswer(cid, pos, a) {
+  if (!state.answers.has(cid)) state.answers.set(cid, new Map());
+  const m = state.answers.get(cid);
+  const cur = m.get(pos);
+  if (cur && cur.version > a.version && !a.submitted) return false;
+  m.set(pos, { ...cur, ...a, submitted: a.submitted || (cur?.submitted && cur.version >= a.version) || false });
+  return true;
+}
+
+try {
+  for (const a of JSON.parse($('#stored-answers').textContent || '[]') ?? []) {
+    setAnswer(a.candidate_id, a.position, { text: a.text, version: a.version, submitted: a.submitted });
+  }
+} catch {
+  // a console without stored answers still works from live drafts
+}
+
+// ---------------------------------------------------------------- timers
+
+const timerKey = (t) => `${t.scope}:${t.position ?? 0}:${t.candidate_id ?? 0}`;
+const questionTimer = () => state.timers.get(`question:${state.current}:0`) ?? null;
+const examTimer = () => state.timers.get('exam:0:0') ?? null;
+
+const qCountdown = new Countdown($('#q-countdown'), { label: 'Question', announce: say, onZero: renderTimerControls });
+const examCountdown = new Countdown($('#exam-countdown'), { label: 'Exam', announce: say, onZero: renderTimerControls });
+
+function renderTimers() {
+  qCountdown.set(questionTimer());
+  $('#q-timer').hidden = !questionTimer();
+  const exam = examTimer();
+  examCountdown.set(exam);
+  $('#exam-timer').hidden = !exam && !state.examLimit;
+  renderTimerControls();
+}
+
+function renderTimerControls() {
+  const live = state.status === 'live';
+  for (const group of root.querySelectorAll('.timer-controls')) {
+    const t = group.dataset.scope === 'exam' ? examTimer() : questionTimer();
+    const cd = group.dataset.scope === 'exam' ? examCountdown : qCountdown;
+    const running = t?.state === 'running' && cd.remaining() > 0;
+    for (const b of group.querySelectorAll('button')) {
+      const act = b.dataset.act;
+      b.disabled = !live || !t || (act === 'pause' && !running) || (act === 'resume' && t.state !== 'paused');
+    }
+  }
+}
+
+for (const b of root.querySelectorAll('.timer-controls button')) {
+  b.addEventListener('click', async () => {
+    const scope = b.closest('.timer-controls').dataset.scope;
+    const act = b.dataset.act;
+    const data = { scope };
+    if (act === 'extend') data.seconds = Number(b.dataset.seconds);
+    await run(`timer.${act}`, data);
+  });
+}
+
+// ---------------------------------------------------------------- messages
+
+let msgTimer;
+function showError(text) {
+  const box = $('#console-msg');
+  clear(box);
+  box.append(h('p', { class: 'error', text }));
+  clearTimeout(msgTimer);
+  msgTimer = setTimeout(() => clear(box), 10_000);
+}
+
+/** run sends a request and shows its error, if any. */
+async function run(type, data) {
+  try {
+    return await socket.request(type, data);
+  } catch (err) {
+    showError(`${err.message}`);
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------- status and question
+
+function renderStatus() {
+  const s = $('#iv-status');
+  s.textContent = { scheduled: 'Scheduled', live: 'Live', ended: 'Ended' }[state.status] ?? state.status;
+  s.className = `status status-${state.status}`;
+  $('#start-btn').disabled = state.status !== 'scheduled' || socket.status !== 'open';
+  $('#end-btn').disabled = state.status === 'ended' || socket.status !== 'open';
+  $('#start-btn').hidden = state.status !== 'scheduled';
+  renderTimerControls();
+  renderPlan();
+}
+
+function renderQuestion() {
+  const q = state.questions.get(state.current);
+  $('#q-none').hidden = !!q;
+  $('#q-box').hidden = !q;
+  if (!q) return;
+  $('#q-pos').textContent = `Question ${q.position}`;
+  $('#q-tech').textContent = q.technology;
+  const lvl = $('#q-level');
+  lvl.textContent = q.level;
+  lvl.className = `level level-${q.level}`;
+  $('#q-prompt').textContent = q.prompt;
+  $('#q-answer').textContent = q.answer ?? '';
+}
+
+$('#start-btn').addEventListener('click', async () => {
+  if (await run('interview.start')) say('The interview has started.');
+});
+$('#end-btn').addEventListener('click', async () => {
+  if (!window.confirm('End the interview for everyone? Candidates can no longer answer.')) return;
+  await run('interview.end');
+});
+
+// ---------------------------------------------------------------- plan and bank
+
+function renderPlan() {
+  const list = $('#plan');
+  clear(list);
+  const qs = [...state.questions.values()].sort((a, b) => a.position - b.position);
+  $('#plan-none').hidden = qs.length > 0;
+  for (const q of qs) {
+    const onScreen = q.position === state.current;
+    const label = short(q.prompt, 60);
+    list.append(
+      h('li', { class: `plan-item${onScreen ? ' on-screen' : ''}`, dataset: { position: q.position } },
+        h('p', { class: 'plan-prompt', text: q.prompt }),
+        h('p', { class: 'bank-meta' },
+          h('span', { class: 'technology', text: q.technology }), ' ',
+          h('span', { class: `level level-${q.level}`, text: q.level }), ' ',
+          h('span', { class: 'time-limit', text: q.time_limit_s ? duration(q.time_limit_s) : 'no timer' }),
+          onScreen ? h('span', { class: 'status status-live', text: 'On screen' }) : q.pushed_at ? h('span', { class: 'status', text: 'Pushed' }) : null),
+        h('button', {
+          type: 'button', class: 'small', disabled: state.status !== 'live',
+          on: { click: () => push({ position: q.position }) },
+        }, onScreen || q.pushed_at ? 'Push again' : 'Push', srOnly(`: question ${q.position}, ${label}`))),
+    );
+  }
+}
+
+async function push(data) {
+  if (state.status !== 'live') {
+    showError('Start the interview before pushing questions.');
+    return;
+  }
+  await run('question.push', data);
+}
+
+mountBankSearch($('#bank'), {
+  actionLabel: 'Push',
+  onPick: (q) => push({ question_id: q.id }),
+  pageSize: 5,
+}).run(false);
+
+// ---------------------------------------------------------------- people
+
+function renderPeople() {
+  const list = $('#people');
+  clear(list);
+  const people = [...state.people.values()].sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === 'interviewer' ? -1 : 1));
+  for (const p of people) {
+    const you = p.id === state.me;
+    list.append(
+      h('li', { class: 'person', dataset: { participantId: p.id, online: String(p.online) } },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }),
+        h('span', { class: 'person-name', text: p.name + (you ? ' (you)' : '') }),
+        h('span', { class: 'person-role', text: p.role }),
+        h('span', { class: 'person-state', text: p.revoked ? 'invite revoked' : p.online ? 'online' : 'offline' })),
+    );
+  }
+  const cands = candidates();
+  const online = cands.filter((c) => c.online).length;
+  $('#cands-count').textContent = cands.length ? `(${online} of ${cands.length} online)` : '';
+}
+
+const candidates = () => [...state.people.values()].filter((p) => p.role === 'candidate').sort((a, b) => a.id - b.id);
+
+// ---------------------------------------------------------------- candidate panes
+
+/** @type {Map<number, Record<string, HTMLElement>>} */
+const panes = new Map();
+
+function pane(cid) {
+  if (panes.has(cid)) return panes.get(cid);
+  const p = state.people.get(cid) ?? { id: cid, name: `Candidate ${cid}` };
+  const base = `cand-${cid}`;
+  const parts = {};
+  parts.name = h('h3', { id: `${base}-name`, class: 'cand-name', text: p.name });
+  parts.presence = h('span', { class: 'presence' });
+  parts.badge = h('span', { class: 'status status-submitted', hidden: true, text: 'Submitted' });
+  parts.sigSummary = h('p', { class: 'signals-summary' });
+  parts.sigList = h('ul', { class: 'signals', 'aria-label': `Signals from ${p.name}` });
+  parts.text = h('pre', { class: 'answer-live' });
+  parts.empty = h('p', { class: 'muted answer-empty', text: 'Nothing typed yet.' });
+  parts.box = h('div', { class: 'cand-answer', role: 'region', 'aria-label': `Answer of ${p.name}`, tabindex: '0' }, parts.empty, parts.text);
+  parts.foot = h('p', { class: 'cand-foot' });
+  parts.noteLabel = h('label', { for: `${base}-note` });
+  parts.note = h('textarea', { id: `${base}-note`, rows: '3', maxlength: '20000', 'aria-describedby': `${base}-note-status` });
+  parts.noteStatus = h('p', { id: `${base}-note-status`, class: 'hint note-status' });
+  parts.othersNotes = h('div', { class: 'others-notes' });
+  parts.earlier = h('div', { class: 'earlier' });
+  parts.focusBtn = h('button', { type: 'button', class: 'secondary small focus-btn', on: { click: () => setView(state.view === 'focus' && state.focusId === cid ? 'grid' : 'focus', cid) } });
+  parts.el = h('article', { class: 'cand', id: base, 'aria-labelledby': `${base}-name`, dataset: { candidateId: cid } },
+    h('header', { class: 'cand-head' }, parts.name, parts.presence, parts.badge, parts.focusBtn),
+    parts.sigSummary, parts.sigList, parts.box, parts.foot,
+    h('details', { class: 'note' }, h('summary', {}, 'Private note', srOnly(` on ${p.name}`)), parts.noteLabel, parts.note, parts.noteStatus, parts.othersNotes),
+    parts.earlier);
+  let saveTimer = null;
+  parts.note.addEventListener('input', () => {
+    const pos = state.current;
+    const k = `${cid}:${pos}`;
+    state.notes.set(k, parts.note.value);
+    storeNotes();
+    parts.noteStatus.textContent = 'Saving…';
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(async () => {
+      try {
+        await socket.request('note.save', { candidate_id: cid, position: pos, text: state.notes.get(k) ?? '' }, { key: `note:${k}` });
+        if (state.notes.get(k) === parts.note.value) parts.noteStatus.textContent = 'Note saved.';
+      } catch (err) {
+        if (err.code !== 'superseded') parts.noteStatus.textContent = `Note not saved: ${err.message}`;
+      }
+    }, 600);
+  });
+  panes.set(cid, parts);
+  $('#cands').append(parts.el);
+  return parts;
+}
+
+function renderPane(cid) {
+  const parts = pane(cid);
+  const p = state.people.get(cid);
+  if (p) {
+    parts.name.textContent = p.name;
+    parts.presence.textContent = p.revoked ? 'Invite revoked' : p.online ? 'Online' : 'Offline';
+    parts.presence.dataset.online = String(!!p.online);
+  }
+  const focused = state.view === 'focus' && state.focusId === cid;
+  parts.el.classList.toggle('focused', state.focusId === cid);
+  parts.focusBtn.textContent = focused ? 'Back to grid' : 'Focus';
+  if (!focused) parts.focusBtn.append(srOnly(` on ${p?.name ?? 'this candidate'}`));
+  renderAnswer(cid);
+  renderSignals(cid);
+  renderNote(cid);
+  renderEarlier(cid);
+}
+
+function renderAnswer(cid) {
+  const parts = pane(cid);
+  const a = state.answers.get(cid)?.get(state.current);
+  const text = a?.text ?? '';
+  if (parts.text.textContent !== text) parts.text.textContent = text;
+  parts.empty.hidden = !!text;
+  parts.empty.textContent = state.current ? 'Nothing typed yet.' : 'No question on screen.';
+  parts.badge.hidden = !a?.submitted;
+  parts.foot.textContent = a
+    ? `${text.length} character${text.length === 1 ? '' : 's'}${a.at ? ` · updated ${clockTime(a.at)}` : ''}`
+    : '';
+}
+
+const SIGNAL_TEXT = {
+  'candidate.focus_lost': () => 'Left the page',
+  'candidate.focus_back': () => 'Came back',
+  'candidate.pasted': (s) => `Pasted ${s.chars ?? 0} character${s.chars === 1 ? '' : 's'}`,
+};
+
+function renderSignals(cid) {
+  const parts = pane(cid);
+  const all = state.signals.get(cid) ?? [];
+  const lost = all.filter((s) => s.type === 'candidate.focus_lost').length;
+  const pastes = all.filter((s) => s.type === 'candidate.pasted');
+  const chars = pastes.reduce((n, s) => n + (s.chars ?? 0), 0);
+  const bits = [];
+  if (lost) bits.push(`left the page ${lost}×`);
+  if (pastes.length) bits.push(`pasted ${pastes.length}× (${chars} characters)`);
+  parts.sigSummary.textContent = bits.length ? `Signals: ${bits.join(', ')}` : 'No focus or paste signals.';
+  parts.sigSummary.dataset.flagged = String(bits.length > 0);
+  clear(parts.sigList);
+  for (const s of all.slice(-4).reverse()) {
+    parts.sigList.append(h('li', { class: `signal ${s.type.replace('candidate.', '')}` },
+      h('time', { datetime: s.ts, text: clockTime(s.ts) }), ' ',
+      `${SIGNAL_TEXT[s.type]?.(s) ?? s.type}${s.position ? ` (question ${s.position})` : ''}`));
+  }
+  parts.sigList.hidden = all.length === 0;
+}
+
+function renderNote(cid) {
+  const parts = pane(cid);
+  const name = state.people.get(cid)?.name ?? 'this candidate';
+  const k = `${cid}:${state.current}`;
+  parts.noteLabel.textContent = state.current ? `Private note on ${name}, question ${state.current}` : `Private note on ${name}`;
+  if (document.activeElement !== parts.note) parts.note.value = state.notes.get(k) ?? '';
+  clear(parts.othersNotes);
+  for (const [author, text] of state.others.get(k) ?? []) {
+    if (!text) continue;
+    parts.othersNotes.append(h('p', { class: 'other-note' }, h('strong', { text: `${state.people.get(author)?.name ?? 'Co-interviewer'}: ` }), text));
+  }
+}
+
+function renderEarlier(cid) {
+  const parts = pane(cid);
+  clear(parts.earlier);
+  if (!(state.view === 'focus' && state.focusId === cid)) return;
+  const mine = state.answers.get(cid) ?? new Map();
+  const earlier = [...mine.entries()].filter(([pos]) => pos !== state.current).sort((a, b) => a[0] - b[0]);
+  if (!earlier.length) return;
+  parts.earlier.append(h('h4', { text: 'Other answers' }));
+  for (const [pos, a] of earlier) {
+    const q = state.questions.get(pos);
+    parts.earlier.append(h('details', { class: 'earlier-answer' },
+      h('summary', { text: `Question ${pos}${q ? `: ${short(q.prompt, 70)}` : ''}${a.submitted ? ' (submitted)' : ''}` }),
+      h('pre', { class: 'answer-live', text: a.text || '(empty)' })));
+  }
+}
+
+function renderCandidates() {
+  const cands = candidates();
+  $('#cands-none').hidden = cands.length > 0;
+  for (const c of cands) renderPane(c.id);
+  // Keep panes in id order.
+  for (const c of cands) $('#cands').append(pane(c.id).el);
+  const sel = $('#focus-select');
+  const chosen = state.focusId || cands[0]?.id || 0;
+  clear(sel);
+  for (const c of cands) sel.append(h('option', { value: c.id, text: c.name, selected: c.id === chosen }));
+  if (!state.focusId && cands.length) state.focusId = cands[0].id;
+  $('#cands').classList.toggle('many', cands.length > 6);
+}
+
+function setView(view, cid) {
+  state.view = view;
+  if (cid) state.focusId = cid;
+  $('#cands').dataset.view = view;
+  for (const r of root.querySelectorAll('input[name=view]')) r.checked = r.value === view;
+  $('#focus-select').value = String(state.focusId);
+  for (const c of candidates()) renderPane(c.id);
+  if (view === 'focus' && state.focusId) pane(state.focusId).focusBtn.focus();
+}
+
+for (const r of root.querySelectorAll('input[name=view]')) r.addEventListener('change', () => setView(r.value));
+$('#focus-select').addEventListener('change', (ev) => setView('focus', Number(ev.target.value)));
+
+// ---------------------------------------------------------------- the socket
+
+async function probe() {
+  try {
+    const res = await fetch(`/api/v1/interviews/${interviewId}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    if (res.status === 401) return 'Your session has ended. Log in again to rejoin the console.';
+    if (res.status === 403) return 'You are not on the panel of this interview.';
+    if (res.status === 404) return 'This interview no longer exists.';
+  } catch {
+    // offline: keep trying
+  }
+  return null;
+}
+
+const socket = new RoomSocket(interviewId, { probe });
+
+socket.on('status', (status, detail) => {
+  const el = $('#conn');
+  el.dataset.state = status;
+  el.textContent = {
+    connecting: 'Connecting…',
+    open: 'Connected',
+    reconnecting: 'Reconnecting…',
+    closed: detail || 'Disconnected',
+  }[status] ?? status;
+  renderStatus();
+});
+
+socket.on('welcome', (f) => {
+  const d = f.data;
+  clock.sync(d.server_now);
+  if (d.role !== 'interviewer') {
+    socket.stop('This page is for interviewers.');
+    return;
+  }
+  state.me = d.participant_id;
+  state.status = d.interview.status;
+  state.current = d.interview.current_position;
+  state.examLimit = d.interview.exam_time_limit_s;
+  state.questions = new Map((d.questions ?? []).map((q) => [q.position, q]));
+  for (const p of d.participants ?? []) {
+    state.people.set(p.id, { id: p.id, name: p.name, role: p.role, revoked: !!p.revoked, online: p.id === state.me });
+  }
+  state.timers = new Map((d.timers ?? []).map((t) => [timerKey(t), t]));
+  renderAll();
+});
+
+function renderAll() {
+  renderStatus();
+  renderQuestion();
+  renderTimers();
+  renderPeople();
+  renderCandidates();
+}
+
+socket.on('interview.started', (f, { replay }) => {
+  if (replay) return;
+  state.status = 'live';
+  renderStatus();
+});
+
+socket.on('interview.ended', (f, { replay }) => {
+  if (replay) return;
+  state.status = 'ended';
+  for (const [k, t] of state.timers) state.timers.set(k, { ...t, state: 'expired', remaining_ms: 0 });
+  renderStatus();
+  renderTimers();
+  say('The interview has ended.');
+});
+
+socket.on('question.pushed', (f, { replay }) => {
+  if (replay) return;
+  const d = f.data;
+  state.questions.set(d.position, { ...state.questions.get(d.position), ...d, pushed_at: f.ts });
+  state.current = d.position;
+  renderQuestion();
+  renderPlan();
+  renderTimers();
+  for (const c of candidates()) renderPane(c.id);
+  say(`Question ${d.position} is on screen.`);
+});
+
+const TIMER_NEWS = {
+  'timer.paused': 'paused',
+  'timer.resumed': 'resumed',
+  'timer.extended': 'extended',
+};
+
+for (const type of ['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'timer.expired']) {
+  socket.on(type, (f, { replay }) => {
+    if (replay) return;
+    const d = f.data;
+    clock.sync(d.server_now);
+    state.timers.set(timerKey(d), d);
+    renderTimers();
+    if (TIMER_NEWS[type] && !d.candidate_id) {
+      const what = d.scope === 'exam' ? 'Exam timer' : 'Question timer';
+      say(type === 'timer.extended' ? `${what}: ${duration((d.added_ms ?? 0) / 1000)} added.` : `${what} ${TIMER_NEWS[type]}.`);
+    }
+  });
+}
+
+socket.on('answer.draft', (f) => {
+  const d = f.data;
+  if (setAnswer(d.candidate_id, d.position, { text: d.text, version: d.version, at: f.ts }) && d.position === state.current) {
+    renderAnswer(d.candidate_id);
+  }
+});
+
+socket.on('answer.submitted', (f) => {
+  const d = f.data;
+  setAnswer(d.candidate_id, d.position, { text: d.text, version: d.version, submitted: true, at: f.ts });
+  if (panes.has(d.candidate_id) || state.people.has(d.candidate_id)) renderAnswer(d.candidate_id);
+});
+
+for (const type of ['candidate.focus_lost', 'candidate.focus_back', 'candidate.pasted']) {
+  socket.on(type, (f) => {
+    const d = f.data;
+    if (!state.signals.has(d.candidate_id)) state.signals.set(d.candidate_id, []);
+    state.signals.get(d.candidate_id).push({ type, position: d.position, chars: d.chars, ts: f.ts });
+    if (state.people.has(d.candidate_id)) renderSignals(d.candidate_id);
+  });
+}
+
+socket.on('presence.changed', (f) => {
+  const d = f.data;
+  const p = state.people.get(d.participant_id) ?? { id: d.participant_id, name: d.name, role: d.role, revoked: false };
+  p.online = !!d.online;
+  p.name = d.name || p.name;
+  state.people.set(p.id, p);
+  renderPeople();
+  if (p.role === 'candidate') {
+    if (!panes.has(p.id)) renderCandidates();
+    else renderPane(p.id);
+  }
+});
+
+socket.on('candidate.revoked', (f) => {
+  const p = state.people.get(f.data.candidate_id);
+  if (p) {
+    p.revoked = true;
+    p.online = false;
+    renderPeople();
+    renderPane(p.id);
+  }
+});
+
+socket.on('note.saved', (f) => {
+  const d = f.data;
+  const k = `${d.candidate_id}:${d.position}`;
+  if (d.author_id === state.me) return;
+  if (!state.others.has(k)) state.others.set(k, new Map());
+  state.others.get(k).set(d.author_id, d.text);
+  if (d.position === state.current && state.people.has(d.candidate_id)) renderNote(d.candidate_id);
+});
+
+socket.on('error', (d) => showError(d.message ?? 'The server reported an error.'));
+
+mountChat(socket, { log: $('#chat-log'), form: $('#chat-form'), input: $('#chat-input'), status: $('#chat-status'), me: () => state.me });
+
+socket.connect();
