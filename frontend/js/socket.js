@@ -82,6 +82,11 @@ export class RoomSocket {
     addEventListener('online', this.onOnline);
     addEventListener('offline', this.onOffline);
     addEventListener('pagehide', this.onPageHide);
+    // Closing on pagehide lets the browser keep the page in its back/forward
+    // cache; a page restored from it starts afresh rather than disconnected.
+    addEventListener('pageshow', (ev) => {
+      if (ev.persisted) location.reload();
+    });
   }
 
   /**

@@ -160,6 +160,6 @@ func (h *handler) candidateRoomPage(c *fiber.Ctx) error {
 	if iv.Status == store.StatusEnded {
 		return closed(fiber.StatusGone, "Interview ended", "This interview has ended. Thank you for taking part; you can close this page.")
 	}
-	return h.render(c, fiber.StatusOK, "interview_room", page{Title: iv.Title,
+	return h.render(c, fiber.StatusOK, "interview_room", page{Title: iv.Title, Exam: true,
 		Data: roomData{InterviewID: iv.ID, Title: iv.Title, Name: p.Name, Status: iv.Status}})
 }

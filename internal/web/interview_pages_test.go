@@ -196,6 +196,12 @@ func TestCandidatePageNeedsItsInvite(t *testing.T) {
 		if strings.Contains(r.body, "<i>Candidate</i>") {
 			t.Fatal("the candidate's name is rendered as markup")
 		}
+		if strings.Contains(r.body, `href="/questions"`) || strings.Contains(r.body, `aria-label="Main"`) {
+			t.Fatal("the exam page links to the public bank (model answers)")
+		}
+		if sc := r.header.Get("Set-Cookie"); strings.Contains(sc, "ace_session") {
+			t.Fatalf("the candidate page created a session: %s", sc)
+		}
 	})
 
 	t.Run("another interview's invite", func(t *testing.T) {

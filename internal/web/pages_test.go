@@ -5,6 +5,7 @@ import (
 	"context"
 	"mime/multipart"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,3 +272,27 @@ func TestAdminUsers(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestStaticCaching(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	c := e.client()
+	home := c.get("/")
+	m := regexp.MustCompile(`/static/js/app\.js\?v=([0-9a-f]+)`).FindStringSubmatch(home.body)
+	if m == nil {
+		t.Fatalf("no hashed script URL on /:\n%s", home.body)
+	}
+	if r := c.get(m[0]); r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("hashed URL: %d %q", r.status, r.header.Get("Cache-Control"))
+	}
+	r := c.get("/static/js/app.js")
+	etag := r.header.Get("ETag")
+	if r.status != 200 || etag != `"`+m[1]+`"` || r.header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("unhashed URL: %d etag %q cache %q", r.status, etag, r.header.Get("Cache-Control"))
+	}
+	if r := c.get("/static/js/app.js", "If-None-Match", etag); r.status != 304 {
+		t.Fatalf("revalidation: %d", r.status)
+	}
+	if r := c.get("/static/js/nope.js"); r.status != 404 {
+		t.Fatalf("missing file: %d", r.status)
+	}
+}

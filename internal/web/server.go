@@ -230,7 +230,10 @@ func (h *handler) skipCSRF(c *fiber.Ctx) bool {
 	if strings.HasPrefix(p, "/api/") || (safe && strings.HasPrefix(p, "/ws/")) {
 		return true
 	}
-	return safe && (p == "/" || p == "/questions")
+	// The candidate's room page makes no state-changing request with the
+	// cookie either (the room runs over the WebSocket).
+	return safe && (p == "/" || p == "/questions" || strings.HasPrefix(p, "/join/") ||
+		(strings.HasPrefix(p, "/interviews/") && strings.HasSuffix(p, "/room")))
 }
 
 // csrfFromHeaderOrForm takes the token from X-CSRF-Token (scripts) or the

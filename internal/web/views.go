@@ -92,7 +92,10 @@ func splitParagraphs(s string) []string {
 
 // page is what every template receives.
 type page struct {
-	Title   string
+	Title string
+	// Exam pages (the candidate view) show no site navigation: a candidate
+	// in an exam has no business browsing the public bank's model answers.
+	Exam    bool
 	User    *store.User
 	CanEdit bool
 	CSRF    string
@@ -146,7 +149,14 @@ func (h *handler) static(c *fiber.Ctx) error {
 	if c.Query("v") == h.views.hashes[p] {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	} else {
+		// Modules imported by other modules have no hash in their URL:
+		// revalidate them cheaply with the content hash as ETag.
 		c.Set(fiber.HeaderCacheControl, "no-cache")
+		etag := `"` + h.views.hashes[p] + `"`
+		c.Set(fiber.HeaderETag, etag)
+		if c.Get(fiber.HeaderIfNoneMatch) == etag {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
 	}
 	c.Set(fiber.HeaderContentType, mime.TypeByExtension(path.Ext(p)))
 	return c.Send(b)
