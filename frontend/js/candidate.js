@@ -18,8 +18,14 @@ const roomMsg = $('#room-msg');
 const polite = new Announcer($('#status-announce'));
 const urgent = new Announcer($('#announce'));
 
-/** Drafts go out at most this often while typing (leading and trailing edge). */
-const DRAFT_EVERY_MS = 300;
+/**
+ * How long to wait between drafts while typing (leading and trailing edge).
+ * Each draft carries the whole text, so a short answer goes out often enough
+ * for the interviewer to see keystrokes within ~100 ms, and a long one less
+ * often (about 16 KB/s at most per candidate, and never over a second apart).
+ * @param {number} chars
+ */
+const draftEveryMs = (chars) => Math.min(1000, Math.max(80, chars / 16));
 
 const st = {
   me: 0,
@@ -166,7 +172,7 @@ function scheduleDraft() {
   const pos = st.current;
   clearTimeout(trailing);
   const nearEnd = qCountdown.running() && qCountdown.remaining() < 3000;
-  const wait = nearEnd ? 0 : Math.max(0, lastSend + DRAFT_EVERY_MS - performance.now());
+  const wait = nearEnd ? 0 : Math.max(0, lastSend + draftEveryMs(answer(pos).text.length) - performance.now());
   if (wait === 0) sendDraft(pos);
   else trailing = setTimeout(() => sendDraft(pos), wait);
 }
