@@ -356,16 +356,17 @@ export async function launchBrowser() {
 
 /**
  * newPage opens a page in a new browser context. Context options pass through
- * (viewport, javaScriptEnabled, ...). bypassCSP defaults to true so that
- * checkA11y can inject axe-core into pages served with a strict CSP; escaping
- * is then tested on its own merits, not hidden by the CSP.
+ * (viewport, javaScriptEnabled, ...). Pages run under their real
+ * Content-Security-Policy, so an inline script or handler that the CSP blocks
+ * shows up as an error; checkA11y evaluates axe-core's source through the
+ * driver, which the CSP does not govern.
  * Page errors and console errors are collected in page.errors.
  * @param {import('playwright-core').Browser} browser
  * @param {import('playwright-core').BrowserContextOptions} [contextOptions]
  * @returns {Promise<import('playwright-core').Page & {errors: string[]}>}
  */
 export async function newPage(browser, contextOptions = {}) {
-  const context = await browser.newContext({ bypassCSP: true, ...contextOptions });
+  const context = await browser.newContext({ ...contextOptions });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
   const page = await context.newPage();
@@ -417,16 +418,10 @@ let axeSource;
 export async function checkA11y(page, label) {
   const hasAxe = () => page.evaluate(() => typeof window.axe !== 'undefined');
   if (!(await hasAxe())) {
-    try {
-      await page.addScriptTag({ path: axePath });
-    } catch {
-      // fall through to the check below
-    }
-    if (!(await hasAxe())) {
-      // A CSP that bypassCSP did not lift: evaluate the source instead.
-      axeSource ??= await readFile(axePath, 'utf8');
-      await page.evaluate(axeSource);
-    }
+    // Evaluated through the driver: a script tag would be an inline script,
+    // which the page's CSP (rightly) blocks and reports as an error.
+    axeSource ??= await readFile(axePath, 'utf8');
+    await page.evaluate(axeSource);
   }
   const results = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
