@@ -217,6 +217,15 @@ func (r *Room) commitBatch(batch []*roomOp) {
 	}
 }
 
+// appendEvent queues an event in the room's transaction; a failure to encode
+// it is the server's fault.
+func appendEvent(rt *store.RoomTx, typ string, actor int64, audience string, data any) *Error {
+	if err := rt.Append(typ, actor, audience, data); err != nil {
+		return errf("internal", "%v", err)
+	}
+	return nil
+}
+
 func loadInterview(ctx context.Context, rt *store.RoomTx) (store.Interview, *Error) {
 	var iv store.Interview
 	if err := rt.GetContext(ctx, &iv, rt.Q(`SELECT id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at FROM interviews WHERE id = ?`), rt.ID); err != nil {
@@ -243,8 +252,8 @@ func (r *Room) startInterview(ctx context.Context, m *Member, req Request) *Erro
 		if _, err := rt.ExecContext(ctx, rt.Q(`UPDATE interviews SET status = ? WHERE id = ?`), store.StatusLive, rt.ID); err != nil {
 			return errf("internal", "could not start the interview")
 		}
-		if err := rt.Append("interview.started", m.id.ParticipantID, store.AudienceAll, map[string]any{"status": store.StatusLive}); err != nil {
-			return errf("internal", "%v", err)
+		if e := appendEvent(rt, "interview.started", m.id.ParticipantID, store.AudienceAll, map[string]any{"status": store.StatusLive}); e != nil {
+			return e
 		}
 		if iv.ExamTimeLimitS > 0 {
 			return startTimer(ctx, rt, "exam", 0, int64(iv.ExamTimeLimitS)*1000, m.id.ParticipantID)
@@ -259,10 +268,7 @@ func startTimer(ctx context.Context, rt *store.RoomTx, scope string, position in
 	if err != nil {
 		return errf("internal", "could not start the timer")
 	}
-	if err := rt.Append("timer.started", actor, store.AudienceAll, timerData(t, rt.Now)); err != nil {
-		return errf("internal", "%v", err)
-	}
-	return nil
+	return appendEvent(rt, "timer.started", actor, store.AudienceAll, timerData(t, rt.Now))
 }
 
 func (r *Room) endInterview(ctx context.Context, m *Member, req Request) *Error {
@@ -285,10 +291,7 @@ func (r *Room) endInterview(ctx context.Context, m *Member, req Request) *Error 
 			store.TimerExpired, rt.ID, store.TimerExpired); err != nil {
 			return errf("internal", "could not stop the timers")
 		}
-		if err := rt.Append("interview.ended", m.id.ParticipantID, store.AudienceAll, map[string]any{"status": store.StatusEnded}); err != nil {
-			return errf("internal", "%v", err)
-		}
-		return nil
+		return appendEvent(rt, "interview.ended", m.id.ParticipantID, store.AudienceAll, map[string]any{"status": store.StatusEnded})
 	})
 }
 
@@ -340,8 +343,8 @@ func (r *Room) pushQuestion(ctx context.Context, m *Member, req Request) *Error 
 		if _, err := rt.ExecContext(ctx, rt.Q(`UPDATE interviews SET current_position = ? WHERE id = ?`), pos, rt.ID); err != nil {
 			return errf("internal", "could not push")
 		}
-		if err := rt.Append("question.pushed", m.id.ParticipantID, store.AudienceAll, questionData(q, true)); err != nil {
-			return errf("internal", "%v", err)
+		if e := appendEvent(rt, "question.pushed", m.id.ParticipantID, store.AudienceAll, questionData(q, true)); e != nil {
+			return e
 		}
 		if q.TimeLimitS > 0 {
 			return startTimer(ctx, rt, "question", pos, int64(q.TimeLimitS)*1000, m.id.ParticipantID)
@@ -420,10 +423,7 @@ func (r *Room) changeTimer(ctx context.Context, m *Member, req Request, typ stri
 		if typ == "timer.extended" {
 			ev.AddedMS = int64(d.Seconds) * 1000
 		}
-		if err := rt.Append(typ, m.id.ParticipantID, store.AudienceAll, ev); err != nil {
-			return errf("internal", "%v", err)
-		}
-		return nil
+		return appendEvent(rt, typ, m.id.ParticipantID, store.AudienceAll, ev)
 	})
 }
 
@@ -573,11 +573,8 @@ func (r *Room) submit(ctx context.Context, m *Member, req Request) *Error {
 		if err := rt.SubmitAnswer(ctx, m.id.ParticipantID, pos, d.Text, version); err != nil {
 			return errf("internal", "could not store the answer")
 		}
-		if err := rt.Append("answer.submitted", m.id.ParticipantID, store.CandidateAudience(m.id.ParticipantID),
-			map[string]any{"candidate_id": m.id.ParticipantID, "position": pos, "text": d.Text, "version": version}); err != nil {
-			return errf("internal", "%v", err)
-		}
-		return nil
+		return appendEvent(rt, "answer.submitted", m.id.ParticipantID, store.CandidateAudience(m.id.ParticipantID),
+			map[string]any{"candidate_id": m.id.ParticipantID, "position": pos, "text": d.Text, "version": version})
 	})
 }
 
@@ -596,11 +593,8 @@ func (r *Room) chat(ctx context.Context, m *Member, req Request) *Error {
 		audience = store.CandidateAudience(m.id.ParticipantID)
 	}
 	return r.commit(ctx, func(rt *store.RoomTx) *Error {
-		if err := rt.Append("chat.message", m.id.ParticipantID, audience,
-			map[string]any{"from": m.id.ParticipantID, "name": m.id.Name, "role": m.id.Role, "text": text}); err != nil {
-			return errf("internal", "%v", err)
-		}
-		return nil
+		return appendEvent(rt, "chat.message", m.id.ParticipantID, audience,
+			map[string]any{"from": m.id.ParticipantID, "name": m.id.Name, "role": m.id.Role, "text": text})
 	})
 }
 
@@ -658,9 +652,6 @@ func (r *Room) signal(ctx context.Context, m *Member, req Request) *Error {
 		if d.Kind == "paste" {
 			data["chars"] = d.Chars
 		}
-		if err := rt.Append(typ, m.id.ParticipantID, store.AudienceStaff, data); err != nil {
-			return errf("internal", "%v", err)
-		}
-		return nil
+		return appendEvent(rt, typ, m.id.ParticipantID, store.AudienceStaff, data)
 	})
 }
