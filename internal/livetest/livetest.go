@@ -109,7 +109,10 @@ func (c *Cluster) start(s *store.Store, natsURL string, rc room.Config) *Instanc
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := room.NewHub(s, b.Conn, log, rc)
+	hub, err := room.NewHub(s, b.Conn, log, rc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log})
 	if err != nil {
 		t.Fatal(err)

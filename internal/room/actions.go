@@ -234,6 +234,19 @@ func loadInterview(ctx context.Context, rt *store.RoomTx) (store.Interview, *Err
 	return iv, nil
 }
 
+// notEnded refuses what an ended interview no longer takes (chat, signals),
+// decided on the stored status inside the room's transaction.
+func notEnded(ctx context.Context, rt *store.RoomTx) *Error {
+	iv, e := loadInterview(ctx, rt)
+	if e != nil {
+		return e
+	}
+	if iv.Status == store.StatusEnded {
+		return errf("interview_ended", "the interview has ended")
+	}
+	return nil
+}
+
 func (r *Room) startInterview(ctx context.Context, m *Member, req Request) *Error {
 	if e := decodeData(req, &struct{}{}); e != nil {
 		return e
@@ -341,6 +354,9 @@ func (r *Room) pushQuestion(ctx context.Context, m *Member, req Request) *Error 
 			return errf("internal", "could not push")
 		}
 		if _, err := rt.ExecContext(ctx, rt.Q(`UPDATE interviews SET current_position = ? WHERE id = ?`), pos, rt.ID); err != nil {
+			return errf("internal", "could not push")
+		}
+		if err := rt.ReopenAnswers(ctx, pos); err != nil {
 			return errf("internal", "could not push")
 		}
 		if e := appendEvent(rt, "question.pushed", m.id.ParticipantID, store.AudienceAll, questionData(q, true)); e != nil {
@@ -473,7 +489,11 @@ func (r *Room) extendTimer(ctx context.Context, m *Member, req Request) *Error {
 func (r *Room) answerOpen(m *Member, position int, now time.Time) (int, *Error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return answerOpen(r.status, r.current, r.timers, m.id.ParticipantID, position, now.UnixMilli())
+	pos, e := answerOpen(r.status, r.current, r.timers, m.id.ParticipantID, position, now.UnixMilli())
+	if e == nil && r.submitted[store.AnswerKey{CandidateID: m.id.ParticipantID, Position: pos}] {
+		return 0, errf("already_submitted", "this answer is submitted; only another submit changes it")
+	}
+	return pos, e
 }
 
 func answerOpen(status string, current int, timers map[timerKey]store.Timer, candidate int64, position int, now int64) (int, *Error) {
@@ -547,7 +567,8 @@ func (r *Room) submit(ctx context.Context, m *Member, req Request) *Error {
 	if e := checkText(d.Text); e != nil {
 		return e
 	}
-	return r.commit(ctx, func(rt *store.RoomTx) *Error {
+	var pos int
+	e := r.commit(ctx, func(rt *store.RoomTx) *Error {
 		// Decided on the database's state inside the room lock, not on what
 		// this instance has delivered: a submission is final.
 		iv, e := loadInterview(ctx, rt)
@@ -562,7 +583,7 @@ func (r *Room) submit(ctx context.Context, m *Member, req Request) *Error {
 		for _, t := range ts {
 			timers[keyOf(t)] = t
 		}
-		pos, e := answerOpen(iv.Status, iv.CurrentPosition, timers, m.id.ParticipantID, d.Position, rt.Now.UnixMilli())
+		pos, e = answerOpen(iv.Status, iv.CurrentPosition, timers, m.id.ParticipantID, d.Position, rt.Now.UnixMilli())
 		if e != nil {
 			return e
 		}
@@ -576,6 +597,14 @@ func (r *Room) submit(ctx context.Context, m *Member, req Request) *Error {
 		return appendEvent(rt, "answer.submitted", m.id.ParticipantID, store.CandidateAudience(m.id.ParticipantID),
 			map[string]any{"candidate_id": m.id.ParticipantID, "position": pos, "text": d.Text, "version": version})
 	})
+	if e == nil {
+		// Before the ack: the candidate's next draft must see the submission,
+		// which the room's own delivery of the event may not have applied yet.
+		r.mu.Lock()
+		r.submitted[store.AnswerKey{CandidateID: m.id.ParticipantID, Position: pos}] = true
+		r.mu.Unlock()
+	}
+	return e
 }
 
 func (r *Room) chat(ctx context.Context, m *Member, req Request) *Error {
@@ -593,6 +622,9 @@ func (r *Room) chat(ctx context.Context, m *Member, req Request) *Error {
 		audience = store.CandidateAudience(m.id.ParticipantID)
 	}
 	return r.commit(ctx, func(rt *store.RoomTx) *Error {
+		if e := notEnded(ctx, rt); e != nil {
+			return e
+		}
 		return appendEvent(rt, "chat.message", m.id.ParticipantID, audience,
 			map[string]any{"from": m.id.ParticipantID, "name": m.id.Name, "role": m.id.Role, "text": text})
 	})
@@ -648,6 +680,9 @@ func (r *Room) signal(ctx context.Context, m *Member, req Request) *Error {
 	pos := r.current
 	r.mu.Unlock()
 	return r.commit(ctx, func(rt *store.RoomTx) *Error {
+		if e := notEnded(ctx, rt); e != nil {
+			return e
+		}
 		data := map[string]any{"candidate_id": m.id.ParticipantID, "position": pos}
 		if d.Kind == "paste" {
 			data["chars"] = d.Chars

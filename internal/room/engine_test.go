@@ -49,7 +49,7 @@ func TestPanicInHandlerKeepsServing(t *testing.T) {
 // 4008 once its queue fills, and the room goes on for everyone else.
 func TestSlowClientIsDisconnected(t *testing.T) {
 	cfg := livetest.FastRooms
-	cfg.SendQueue = 64
+	cfg.SendQueueBytes = 256 << 10
 	c := livetest.NewEmbedded(t, cfg)
 	in := c.Instances[0]
 	tok, iv := interview(t, c, 1)

@@ -3,6 +3,7 @@ package room
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -20,17 +21,16 @@ type Config struct {
 	GapWait          time.Duration // how long an event ahead of a gap waits before the gap is fetched
 	DraftFlush       time.Duration // at most this long between a draft's arrival and its write
 	UnsubscribeDelay time.Duration // a room with no local member keeps its subscription this long
-	SendQueue        int           // frames queued for an interviewer's socket before it counts as slow
+	SendQueueBytes   int           // bytes queued for an interviewer's socket before it counts as slow
 }
 
-// queueFor sizes a socket's queue: an interviewer receives every candidate's
-// typing, a candidate little more than their own acks, and each slot is
-// allocated up front for every socket (a room of 200 is mostly candidates).
+// queueFor sizes a socket's queue in bytes: an interviewer receives every
+// candidate's typing, a candidate little more than their own acks.
 func (c *Config) queueFor(id Identity) int {
 	if id.Staff() {
-		return c.SendQueue
+		return c.SendQueueBytes
 	}
-	return max(64, c.SendQueue/8)
+	return max(256<<10, c.SendQueueBytes/8)
 }
 
 func (c *Config) defaults() {
@@ -44,8 +44,8 @@ func (c *Config) defaults() {
 	set(&c.GapWait, 100*time.Millisecond)
 	set(&c.DraftFlush, 250*time.Millisecond)
 	set(&c.UnsubscribeDelay, 2*time.Second)
-	if c.SendQueue <= 0 {
-		c.SendQueue = 1024
+	if c.SendQueueBytes <= 0 {
+		c.SendQueueBytes = 8 << 20
 	}
 }
 
@@ -66,8 +66,9 @@ type ephemeral struct {
 	TS       time.Time       `json:"ts"`
 	// Sync asks every instance to re-announce the presence of its members.
 	Sync bool `json:"sync,omitempty"`
-	// Kick disconnects a candidate's sockets on every instance (invite revoked).
-	Kick int64 `json:"kick,omitempty"`
+	// Kick disconnects a participant's sockets on every instance, saying why.
+	Kick       int64  `json:"kick,omitempty"`
+	KickReason string `json:"kick_reason,omitempty"`
 }
 
 // Hub is one instance's set of live rooms.
@@ -85,10 +86,12 @@ type Hub struct {
 	mu    sync.Mutex
 	rooms map[int64]*Room
 
-	connMu  sync.Mutex
-	conns   map[*Member]struct{}
-	closing bool
-	connsWG sync.WaitGroup
+	connMu         sync.Mutex
+	conns          map[*Member]struct{}
+	perParticipant map[int64]int // sockets per participant on this instance
+	closing        bool
+	connsWG        sync.WaitGroup
+	control        *nats.Subscription
 
 	stop     chan struct{}
 	loopsWG  sync.WaitGroup
@@ -97,32 +100,51 @@ type Hub struct {
 
 // NewHub starts an instance's room engine: the sweeper, the seq checker and
 // the draft writer.
-func NewHub(st *store.Store, nc *nats.Conn, log *slog.Logger, cfg Config) *Hub {
+func NewHub(st *store.Store, nc *nats.Conn, log *slog.Logger, cfg Config) (*Hub, error) {
 	cfg.defaults()
-	h := &Hub{store: st, nc: nc, log: log, cfg: cfg, now: time.Now, rooms: map[int64]*Room{}, conns: map[*Member]struct{}{}, stop: make(chan struct{})}
+	h := &Hub{store: st, nc: nc, log: log, cfg: cfg, now: time.Now, rooms: map[int64]*Room{}, conns: map[*Member]struct{}{},
+		perParticipant: map[int64]int{}, stop: make(chan struct{})}
 	h.Publish = nc.Publish
+	sub, err := nc.Subscribe(controlSubject, h.onControl)
+	if err != nil {
+		return nil, fmt.Errorf("room: subscribe %s: %w", controlSubject, err)
+	}
+	h.control = sub
 	h.drafts = newDraftWriter(h)
 	h.loopsWG.Add(3)
 	go func() { defer h.loopsWG.Done(); h.sweepLoop() }()
 	go func() { defer h.loopsWG.Done(); h.checkLoop() }()
 	go func() { defer h.loopsWG.Done(); h.drafts.run(h.stop) }()
-	return h
+	return h, nil
 }
 
-func (h *Hub) track(m *Member) bool {
+// MaxSocketsPerCandidate caps one invite's sockets on one instance: a few
+// tabs, not a flood of silent sockets held open on one token.
+const MaxSocketsPerCandidate = 5
+
+// track registers a socket from its upgrade on, before hello, so shutdown
+// and KickUser reach it; it refuses a candidate's socket over the cap.
+func (h *Hub) track(m *Member) *Error {
 	h.connMu.Lock()
 	defer h.connMu.Unlock()
 	if h.closing {
-		return false
+		return errShuttingDown
 	}
+	if !m.id.Staff() && h.perParticipant[m.id.ParticipantID] >= MaxSocketsPerCandidate {
+		return errf("too_many_connections", "this invite is already open in %d tabs; close one and reconnect", MaxSocketsPerCandidate)
+	}
+	h.perParticipant[m.id.ParticipantID]++
 	h.conns[m] = struct{}{}
 	h.connsWG.Add(1)
-	return true
+	return nil
 }
 
 func (h *Hub) untrack(m *Member) {
 	h.connMu.Lock()
 	delete(h.conns, m)
+	if h.perParticipant[m.id.ParticipantID]--; h.perParticipant[m.id.ParticipantID] <= 0 {
+		delete(h.perParticipant, m.id.ParticipantID)
+	}
 	h.connMu.Unlock()
 	h.connsWG.Done()
 }
@@ -143,6 +165,9 @@ func (h *Hub) Close(ctx context.Context) {
 	case <-ctx.Done():
 	}
 	h.stopOnce.Do(func() { close(h.stop) })
+	if h.control != nil {
+		_ = h.control.Unsubscribe()
+	}
 	h.loopsWG.Wait()
 	h.mu.Lock()
 	for _, r := range h.rooms {
@@ -186,12 +211,6 @@ func (h *Hub) publishEphemeral(interviewID int64, e ephemeral) {
 	if err := h.Publish(Subject(interviewID), b); err != nil {
 		h.log.Warn("publish ephemeral", slog.Int64("interview_id", interviewID), slog.String("type", e.Type), slog.Any("error", err))
 	}
-}
-
-// Revoke disconnects a candidate whose invite was revoked, on every instance.
-func (h *Hub) Revoke(interviewID, candidateID int64) {
-	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "candidate.revoked", Kick: candidateID,
-		Data: mustJSON(map[string]any{"candidate_id": candidateID})})
 }
 
 // join adds m to its room on this instance, creating and subscribing the

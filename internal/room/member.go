@@ -32,9 +32,13 @@ const (
 	helloWait    = 15 * time.Second
 	ratePerSec   = 30 // client messages per second, sustained
 	rateBurst    = 60
-	closeSlow    = 4008 // application close codes (4000-4999)
-	closeRevoked = 4001
+	closeSlow          = 4008 // application close codes (4000-4999)
+	closeRevoked       = 4001 // no longer a participant: invite revoked or replaced, removed from the panel
+	closeAccessChanged = 4003 // the account's role changed or it was disabled: reconnect to be decided again
+	closeTooMany       = 4029 // too many sockets on one invite
 )
+
+var errShuttingDown = errf("shutting_down", "server shutting down; reconnect")
 
 // Member is one socket in a room. Frames reach the peer only through send,
 // drained by one writer goroutine (concurrent writes panic, STACK.md §3).
@@ -42,7 +46,7 @@ type Member struct {
 	id      Identity
 	room    *Room
 	conn    Conn
-	send    chan [][]byte // each item is one frame, or a welcome and its replay
+	send    *sendQueue
 	done    chan struct{}
 	once    sync.Once
 	code    int
@@ -51,22 +55,38 @@ type Member struct {
 	limiter *rate.Limiter
 }
 
+// allow counts every client frame against the rate limit, malformed ones
+// too (they cost a decode and an error frame each). A dropped frame still
+// gets its one answer; a peer that floods without reading is cut off as slow.
+func (m *Member) allow(id string) bool {
+	if m.limiter.Allow() {
+		return true
+	}
+	m.enqueue(errorFrame(id, errf("rate_limited", "too many messages; at most %d per second", ratePerSec)))
+	return false
+}
+
 // Identity returns who the member is.
 func (m *Member) Identity() Identity { return m.id }
 
 // enqueue hands a frame to the writer without ever blocking the room: a
 // socket whose queue is full is disconnected as slow instead.
-func (m *Member) enqueue(b []byte) { m.enqueueAll([][]byte{b}) }
-
-// enqueueAll queues frames that must go out together and in order, taking one
-// slot: a replay after reconnect can be long, and must not count as slowness.
-func (m *Member) enqueueAll(frames [][]byte) {
+func (m *Member) enqueue(b []byte) {
 	select {
 	case <-m.done:
-	case m.send <- frames:
+		return
 	default:
+	}
+	if !m.send.push([][]byte{b}, false) {
 		m.kick(closeSlow, "slow consumer: too many undelivered messages; reconnect to resume")
 	}
+}
+
+// enqueueReplay queues a welcome and the replay after it, in order and past
+// the queue's limit: a replay after reconnect can be long, and must not
+// count as slowness.
+func (m *Member) enqueueReplay(frames [][]byte) {
+	m.send.push(frames, true)
 }
 
 // kick closes the socket with a code and reason, once.
@@ -95,8 +115,8 @@ func (m *Member) writeLoop() {
 	defer func() { _ = m.conn.SetReadDeadline(time.Now().Add(time.Second)) }()
 	for {
 		select {
-		case frames := <-m.send:
-			if err := m.write(frames); err != nil {
+		case <-m.send.ready:
+			if err := m.write(m.send.take()); err != nil {
 				m.kick(websocket.CloseAbnormalClosure, "")
 				return
 			}
@@ -107,18 +127,8 @@ func (m *Member) writeLoop() {
 			}
 		case <-m.done:
 			// Flush what is queued unless the peer is slow, then say why we close.
-			if m.code != closeSlow {
-				for {
-					select {
-					case frames := <-m.send:
-						if m.write(frames) != nil {
-							return
-						}
-						continue
-					default:
-					}
-					break
-				}
+			if m.code != closeSlow && m.write(m.send.take()) != nil {
+				return
 			}
 			if m.code != websocket.CloseAbnormalClosure {
 				_ = m.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.reason), time.Now().Add(time.Second))
@@ -142,7 +152,7 @@ func (m *Member) write(frames [][]byte) error {
 // requests. It returns only after the writer has stopped, because the
 // connection is pooled and reset when the handler returns (STACK.md §2).
 func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identity) {
-	m := &Member{id: id, conn: conn, send: make(chan [][]byte, h.cfg.queueFor(id)), done: make(chan struct{}),
+	m := &Member{id: id, conn: conn, send: newSendQueue(h.cfg.queueFor(id)), done: make(chan struct{}),
 		limiter: rate.NewLimiter(ratePerSec, rateBurst)}
 	conn.SetReadLimit(MaxFrameBytes)
 	_ = conn.SetReadDeadline(time.Now().Add(helloWait))
@@ -153,8 +163,13 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 	defer func() { <-writerDone }()
 	defer m.kick(websocket.CloseNormalClosure, "")
 
-	if !h.track(m) {
-		m.kick(websocket.CloseGoingAway, "server shutting down; reconnect")
+	if e := h.track(m); e != nil {
+		if e == errShuttingDown {
+			m.kick(websocket.CloseGoingAway, e.Message)
+			return
+		}
+		m.enqueue(errorFrame("", e))
+		m.kick(closeTooMany, e.Message)
 		return
 	}
 	defer h.untrack(m)
@@ -164,7 +179,13 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 		return
 	}
 	r, err := h.join(ctx, interviewID, m, lastSeq)
-	if err != nil {
+	var refused *Error
+	switch {
+	case errors.As(err, &refused):
+		m.enqueue(errorFrame("", refused))
+		m.kick(closeRevoked, refused.Message)
+		return
+	case err != nil:
 		h.log.Error("join room", slog.Int64("interview_id", interviewID), slog.Any("error", err))
 		m.enqueue(errorFrame("", errf("internal", "could not join the room; try again")))
 		m.kick(websocket.CloseInternalServerErr, "join failed")
@@ -188,12 +209,11 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 		default:
 		}
 		req, derr := DecodeRequest(b)
-		if derr != nil {
-			m.enqueue(errorFrame(req.ID, derr))
+		if !m.allow(req.ID) {
 			continue
 		}
-		if !m.limiter.Allow() {
-			m.enqueue(errorFrame(req.ID, errf("rate_limited", "too many messages; at most %d per second", ratePerSec)))
+		if derr != nil {
+			m.enqueue(errorFrame(req.ID, derr))
 			continue
 		}
 		r.handle(ctx, m, req)
@@ -211,6 +231,9 @@ func (m *Member) readHello() (int64, bool) {
 			return 0, false
 		}
 		req, derr := DecodeRequest(b)
+		if !m.allow(req.ID) {
+			continue
+		}
 		if derr == nil && req.Type != "hello" {
 			derr = errf("hello_first", "the first message must be hello")
 		}

@@ -3,6 +3,7 @@ package room
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -31,6 +32,7 @@ type Room struct {
 	current   int                      // position on screen as of delivered
 	timers    map[timerKey]store.Timer // as of delivered
 	armed     map[int64]*time.Timer    // local expiry timers by timer id
+	submitted map[store.AnswerKey]bool // as of delivered: drafts no longer change these
 
 	ops        chan *roomOp  // actions waiting for the room's writer
 	stopWriter chan struct{} // closed when the room closes
@@ -50,7 +52,7 @@ func keyOf(t store.Timer) timerKey { return timerKey{t.Scope, t.Position, t.Cand
 // lands in between arrives twice and the second copy is dropped by seq.
 func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
 	r := &Room{id: id, hub: h, members: map[*Member]struct{}{}, pending: map[int64]store.Event{},
-		timers: map[timerKey]store.Timer{}, armed: map[int64]*time.Timer{},
+		timers: map[timerKey]store.Timer{}, armed: map[int64]*time.Timer{}, submitted: map[store.AnswerKey]bool{},
 		ops: make(chan *roomOp, maxBatch), stopWriter: make(chan struct{}), writerDone: make(chan struct{})}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -75,9 +77,17 @@ func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
 		_ = sub.Unsubscribe()
 		return nil, err
 	}
+	subs, err := h.store.SubmittedAnswers(ctx, id)
+	if err != nil {
+		_ = sub.Unsubscribe()
+		return nil, err
+	}
 	r.delivered, r.status, r.current = iv.LastSeq, iv.Status, iv.CurrentPosition
 	for _, t := range ts {
 		r.setTimer(t)
+	}
+	for _, k := range subs {
+		r.submitted[k] = true
 	}
 	go func() { defer close(r.writerDone); r.writeLoop() }()
 	return r, nil
@@ -115,8 +125,15 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 	if r.closed {
 		return false, nil
 	}
+	iv, err := r.hub.store.GetInterview(ctx, r.id)
+	if err != nil {
+		return false, err
+	}
+	if err := r.admit(ctx, m, iv); err != nil {
+		return false, err
+	}
 	m.room = r
-	welcome, stored, err := r.welcome(ctx, m)
+	welcome, stored, err := r.welcome(ctx, m, iv)
 	if err != nil {
 		return false, err
 	}
@@ -145,7 +162,7 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 			after = ev.Seq
 		}
 	}
-	m.enqueueAll(frames)
+	m.enqueueReplay(frames)
 	m.sent = max(r.delivered, lastSeq)
 	r.members[m] = struct{}{}
 	r.announce(m, true)
@@ -153,6 +170,35 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 		r.hub.publishEphemeral(r.id, ephemeral{Audience: store.AudienceStaff, Type: "presence.sync", Sync: true})
 	}
 	return true, nil
+}
+
+// admit decides membership as the socket joins, under the room lock and
+// against the stored participant: the upgrade's check is not enough, since a
+// socket may wait before hello. A revocation or re-issue is committed before
+// its kick is published, so a joining socket either sees it here or is a
+// member by the time the kick arrives. Refusals are *Error.
+func (r *Room) admit(ctx context.Context, m *Member, iv store.Interview) error {
+	p, err := r.hub.store.ParticipantByID(ctx, m.id.ParticipantID)
+	if errors.Is(err, store.ErrNotFound) {
+		return errf("forbidden", "you are not a participant of this interview")
+	}
+	if err != nil {
+		return err
+	}
+	candidate := !m.id.Staff()
+	switch {
+	case p.InterviewID != r.id || p.Role != m.id.Role:
+		return errf("forbidden", "you are not a participant of this interview")
+	case p.RevokedAt != nil && candidate:
+		return errf("revoked", "this invite was revoked")
+	case p.RevokedAt != nil:
+		return errf("removed", "you were removed from this interview")
+	case candidate && (p.TokenHash == nil || *p.TokenHash != m.id.TokenHash):
+		return errf("bad_token", "this invite link was replaced by a newer one")
+	case candidate && iv.Status == store.StatusEnded:
+		return errf("invite_expired", "the interview has ended; the invite no longer opens the room")
+	}
+	return nil
 }
 
 // leave removes m; the last local member starts the room's dissolution.
@@ -193,8 +239,8 @@ func (r *Room) onMsg(msg *nats.Msg) {
 	case env.Eph != nil:
 		if env.Eph.Kick != 0 {
 			for m := range r.members {
-				if m.id.ParticipantID == env.Eph.Kick && !m.id.Staff() {
-					m.kick(closeRevoked, "your invite was revoked")
+				if m.id.ParticipantID == env.Eph.Kick {
+					m.kick(closeRevoked, env.Eph.KickReason)
 				}
 			}
 		}
@@ -305,6 +351,19 @@ func (r *Room) apply(ev store.Event) {
 		}
 		_ = json.Unmarshal(ev.Data, &d)
 		r.current = d.Position
+		// Pushing a question again reopens its answers (store.ReopenAnswers).
+		for k := range r.submitted {
+			if k.Position == d.Position {
+				delete(r.submitted, k)
+			}
+		}
+	case "answer.submitted":
+		var d struct {
+			CandidateID int64 `json:"candidate_id"`
+			Position    int   `json:"position"`
+		}
+		_ = json.Unmarshal(ev.Data, &d)
+		r.submitted[store.AnswerKey{CandidateID: d.CandidateID, Position: d.Position}] = true
 	case "timer.started", "timer.paused", "timer.resumed", "timer.extended", "timer.expired":
 		var d timerEvent
 		if err := json.Unmarshal(ev.Data, &d); err == nil {
@@ -335,12 +394,8 @@ func (r *Room) disarm(id int64) {
 
 // welcome is the first frame after hello: who you are and the room as it
 // stands, drawn from the database, and the last seq stored. Caller holds r.mu.
-func (r *Room) welcome(ctx context.Context, m *Member) ([]byte, int64, error) {
+func (r *Room) welcome(ctx context.Context, m *Member, iv store.Interview) ([]byte, int64, error) {
 	st := r.hub.store
-	iv, err := st.GetInterview(ctx, r.id)
-	if err != nil {
-		return nil, 0, err
-	}
 	qs, err := st.PlannedQuestions(ctx, r.id)
 	if err != nil {
 		return nil, 0, err

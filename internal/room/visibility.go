@@ -13,6 +13,12 @@ type Identity struct {
 	ParticipantID int64
 	Role          string // store.PartInterviewer or store.PartCandidate
 	Name          string
+	// UserID is a staff member's account, so a role change or a disabled
+	// account reaches their sockets (KickUser); 0 for candidates.
+	UserID int64
+	// TokenHash is the invite a candidate connected with: membership is
+	// decided again against the stored hash when the socket joins the room.
+	TokenHash string
 }
 
 // Staff reports whether the identity is on the interviewing side.

@@ -42,7 +42,10 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	}
 	defer b.Close()
 
-	hub := room.NewHub(st, b.Conn, log, room.Config{})
+	hub, err := room.NewHub(st, b.Conn, log, room.Config{})
+	if err != nil {
+		return err
+	}
 	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Hub: hub, Log: log})
 	if err != nil {
 		return err

@@ -77,9 +77,12 @@ func (s *Store) SaveDrafts(ctx context.Context, ds []Draft) error {
 			sb.WriteString("(?, ?, ?, ?, ?, ?)")
 			args = append(args, d.InterviewID, d.CandidateID, d.Position, d.Text, d.Version, d.ReceivedAt)
 		}
-		// A newer version wins; an older one arriving late changes nothing.
+		// A newer version wins; an older one arriving late changes nothing,
+		// and a submitted answer changes only by another submission (a draft
+		// may have been queued before the submit committed).
 		sb.WriteString(` ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text,
-			version = excluded.version, updated_at = excluded.updated_at WHERE answers.version < excluded.version`)
+			version = excluded.version, updated_at = excluded.updated_at
+			WHERE answers.version < excluded.version AND answers.submitted = 0`)
 		_, err := tx.ExecContext(ctx, s.q(sb.String()), args...)
 		return err
 	})
@@ -97,6 +100,31 @@ func (rt *RoomTx) SubmitAnswer(ctx context.Context, candidateID int64, position 
 		version = CASE WHEN answers.version > excluded.version THEN answers.version ELSE excluded.version END, updated_at = excluded.updated_at`),
 		rt.ID, candidateID, position, text, version, rt.Now)
 	return err
+}
+
+// ReopenAnswers lets drafts change the submitted answers of a question again:
+// the interviewer pushed it once more.
+func (rt *RoomTx) ReopenAnswers(ctx context.Context, position int) error {
+	_, err := rt.ExecContext(ctx, rt.Q(`UPDATE answers SET submitted = 0 WHERE interview_id = ? AND position = ? AND submitted = 1`), rt.ID, position)
+	if err != nil {
+		return fmt.Errorf("store: reopen answers: %w", err)
+	}
+	return nil
+}
+
+// AnswerKey names one candidate's answer to one question.
+type AnswerKey struct {
+	CandidateID int64 `db:"candidate_id"`
+	Position    int   `db:"position"`
+}
+
+// SubmittedAnswers returns which answers of an interview are submitted.
+func (s *Store) SubmittedAnswers(ctx context.Context, interviewID int64) ([]AnswerKey, error) {
+	ks := []AnswerKey{}
+	if err := s.r.SelectContext(ctx, &ks, s.q(`SELECT candidate_id, position FROM answers WHERE interview_id = ? AND submitted = 1`), interviewID); err != nil {
+		return nil, fmt.Errorf("store: submitted answers: %w", err)
+	}
+	return ks, nil
 }
 
 // Answers returns an interview's answers; candidateID 0 means every candidate's.

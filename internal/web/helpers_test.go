@@ -39,7 +39,11 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
-	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: room.NewHub(s, b.Conn, log, room.Config{}), Log: log})
+	hub, err := room.NewHub(s, b.Conn, log, room.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 			if err != nil {
 				return room.Identity{}, err
 			}
-			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name}, nil
+			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name, UserID: u.ID}, nil
 		case store.RoleInterviewer:
 			p, err := h.Store.ParticipantByUser(ctx, iv.ID, u.ID)
 			if errors.Is(err, store.ErrNotFound) {
@@ -93,7 +93,7 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 			if err != nil {
 				return room.Identity{}, err
 			}
-			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name}, nil
+			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name, UserID: u.ID}, nil
 		default:
 			return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "reviewers read recorded interviews; they do not join live rooms")
 		}
@@ -105,7 +105,8 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 	if token == "" {
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "unauthorized", "log in, or open your invite link")
 	}
-	p, err := h.Store.ParticipantByToken(ctx, auth.HashToken(token))
+	hash := auth.HashToken(token)
+	p, err := h.Store.ParticipantByToken(ctx, hash)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "bad_token", "the invite token is not valid")
@@ -118,7 +119,7 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 	case iv.Status == store.StatusEnded:
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "invite_expired", "the interview has ended; the invite no longer opens the room")
 	}
-	return room.Identity{ParticipantID: p.ID, Role: store.PartCandidate, Name: p.Name}, nil
+	return room.Identity{ParticipantID: p.ID, Role: store.PartCandidate, Name: p.Name, TokenHash: hash}, nil
 }
 
 // wsServe hands an upgraded connection to the room engine. A panic here

@@ -1,0 +1,62 @@
+package room
+
+import (
+	"encoding/json"
+	"log/slog"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/ace-interviews/ace/internal/store"
+)
+
+// controlSubject carries orders for every instance that concern an account
+// rather than one room: a staff member's sockets may sit in any room on any
+// instance, some not yet past hello.
+const controlSubject = "ace.hub.control"
+
+type control struct {
+	KickUser int64 `json:"kick_user,omitempty"`
+}
+
+// KickUser closes every socket of a staff account on every instance (4003):
+// after a role change or a disabled account, the client reconnects and the
+// upgrade decides again who it is.
+func (h *Hub) KickUser(userID int64) {
+	b, _ := json.Marshal(control{KickUser: userID})
+	if err := h.nc.Publish(controlSubject, b); err != nil {
+		h.log.Error("publish kick", slog.Int64("user_id", userID), slog.Any("error", err))
+	}
+}
+
+func (h *Hub) onControl(msg *nats.Msg) {
+	var c control
+	if err := json.Unmarshal(msg.Data, &c); err != nil {
+		h.log.Warn("bad control message", slog.Any("error", err))
+		return
+	}
+	if c.KickUser == 0 {
+		return
+	}
+	h.connMu.Lock()
+	defer h.connMu.Unlock()
+	for m := range h.conns {
+		if m.id.UserID == c.KickUser {
+			m.kick(closeAccessChanged, "your access changed; reconnect")
+		}
+	}
+}
+
+// KickParticipant closes one participant's sockets in a room on every
+// instance (4001), and tells the interviewers. Sockets not yet in the room
+// need no message: the room admits them against the stored participant,
+// which the caller changed before calling.
+func (h *Hub) KickParticipant(interviewID, participantID int64, reason string) {
+	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "participant.removed",
+		Kick: participantID, KickReason: reason, Data: mustJSON(map[string]any{"participant_id": participantID})})
+}
+
+// Revoke disconnects a candidate whose invite was revoked or re-issued.
+func (h *Hub) Revoke(interviewID, candidateID int64) {
+	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "candidate.revoked",
+		Kick: candidateID, KickReason: "your invite was revoked", Data: mustJSON(map[string]any{"candidate_id": candidateID})})
+}
