@@ -26,12 +26,12 @@ type Conn interface {
 
 // Connection tuning.
 const (
-	writeWait    = 10 * time.Second // a write that takes longer means the peer is gone
-	pongWait     = 60 * time.Second
-	pingEvery    = 25 * time.Second
-	helloWait    = 15 * time.Second
-	ratePerSec   = 30 // client messages per second, sustained
-	rateBurst    = 60
+	writeWait          = 10 * time.Second // a write that takes longer means the peer is gone
+	pongWait           = 60 * time.Second
+	pingEvery          = 25 * time.Second
+	helloWait          = 15 * time.Second
+	ratePerSec         = 30 // client messages per second, sustained
+	rateBurst          = 60
 	closeSlow          = 4008 // application close codes (4000-4999)
 	closeRevoked       = 4001 // no longer a participant: invite revoked or replaced, removed from the panel
 	closeAccessChanged = 4003 // the account's role changed or it was disabled: reconnect to be decided again
