@@ -17,6 +17,7 @@ const MAX_FRAME = 64 * 1024;
 /** Close codes after which reconnecting is pointless. */
 const TERMINAL_CLOSE = {
   4001: 'Your invite was withdrawn. Ask your interviewer for a new link.',
+  4029: 'This invite is open in too many tabs. Close one, then reload this page.',
 };
 
 /**
