@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -44,12 +42,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
 		return errCode(fiber.StatusUnsupportedMediaType, "unsupported_media_type", "send application/json")
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errCode(fiber.StatusBadRequest, "bad_json", "invalid JSON: "+err.Error())
-	}
-	return nil
+	return decodeStrictJSON(c.Body(), v)
 }
 
 func (h *handler) baseURL(c *fiber.Ctx) string {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -83,7 +84,11 @@ func (h *handler) requirePageRole(roles ...string) fiber.Handler {
 	api := h.requireRole(roles...)
 	return func(c *fiber.Ctx) error {
 		if currentUser(c) == nil {
-			return c.Redirect("/login?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+			// Only a local path comes back through next (redirect.go).
+			if p, ok := localPath(c.OriginalURL()); ok {
+				return c.Redirect("/login?next="+url.QueryEscape(p), fiber.StatusSeeOther)
+			}
+			return c.Redirect("/login", fiber.StatusSeeOther)
 		}
 		return api(c)
 	}

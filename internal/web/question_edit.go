@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -19,10 +18,8 @@ func decodeQuestion(c *fiber.Ctx) (bank.Question, error) {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
 		return q, errCode(fiber.StatusUnsupportedMediaType, "unsupported_media_type", "send the question as application/json")
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&q); err != nil {
-		return q, errCode(fiber.StatusBadRequest, "bad_json", "invalid question JSON: "+err.Error())
+	if err := decodeStrictJSON(c.Body(), &q); err != nil {
+		return q, err
 	}
 	q.Normalize()
 	if err := q.Validate(); err != nil {

@@ -176,5 +176,3 @@ func (h *handler) home(c *fiber.Ctx) error {
 	}
 	return h.render(c, fiber.StatusOK, "home", page{Title: "Interview practice and live exams", Data: fiber.Map{"Technologies": techs}})
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -92,6 +92,9 @@ func New(d Deps) (*fiber.App, error) {
 		// helmet's default COEP require-corp would be harmless, but nothing needs it.
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
+	// Before anything reads the request, so that no handler sees what the
+	// database cannot store; after helmet, so the 400 page has its headers.
+	app.Use(checkInput)
 
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
