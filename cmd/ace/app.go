@@ -33,6 +33,8 @@ func newApp(stdin io.Reader, stdout io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "base-url", Usage: "public URL of this site, used in printed links (default http://<addr>)", Sources: cli.EnvVars("ACE_BASE_URL")},
 			&cli.StringFlag{Name: "log-level", Value: def.LogLevel, Usage: "debug, info, warn or error", Sources: cli.EnvVars("ACE_LOG_LEVEL")},
 			&cli.StringSliceFlag{Name: "trusted-proxy", Usage: "address of a reverse proxy whose X-Forwarded-For is believed (repeatable)", Sources: cli.EnvVars("ACE_TRUSTED_PROXIES")},
+			&cli.StringFlag{Name: "metrics-addr", Usage: "serve /metrics on this separate host:port only (default: /metrics is not served)", Sources: cli.EnvVars("ACE_METRICS_ADDR")},
+			&cli.StringFlag{Name: "metrics-token", Usage: "require Authorization: Bearer <token> for /metrics; without --metrics-addr, serves /metrics on --addr", Sources: cli.EnvVars("ACE_METRICS_TOKEN")},
 		},
 		Commands: []*cli.Command{serveCmd(), migrateCmd(), importCmd(), userCmd(), tokenCmd(), loadtestCmd()},
 	}
@@ -48,6 +50,8 @@ func loadConfig(cmd *cli.Command) (config.Config, error) {
 		BaseURL:        cmd.String("base-url"),
 		LogLevel:       cmd.String("log-level"),
 		TrustedProxies: cmd.StringSlice("trusted-proxy"),
+		MetricsAddr:    cmd.String("metrics-addr"),
+		MetricsToken:   cmd.String("metrics-token"),
 	}
 	return c, c.Validate()
 }

@@ -20,6 +20,12 @@ type Config struct {
 	LogLevel    string // debug, info, warn, error
 	// TrustedProxies are the addresses whose X-Forwarded-* headers are believed (STACK.md §12).
 	TrustedProxies []string
+	// MetricsAddr is a separate listener for /metrics; empty keeps metrics
+	// off the network unless MetricsToken is set.
+	MetricsAddr string
+	// MetricsToken, when set, is required as a bearer token for /metrics;
+	// without MetricsAddr it serves /metrics on the main listener.
+	MetricsToken string
 }
 
 // Default returns the embedded defaults.
@@ -31,6 +37,14 @@ func Default() Config {
 func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("config: --addr %q: want host:port: %w", c.Addr, err)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("config: --metrics-addr %q: want host:port: %w", c.MetricsAddr, err)
+		}
+		if c.MetricsAddr == c.Addr {
+			return fmt.Errorf("config: --metrics-addr must differ from --addr")
+		}
 	}
 	if c.DatabaseURL == "" && c.DataDir == "" {
 		return fmt.Errorf("config: --data-dir is empty and no --database-url is set")

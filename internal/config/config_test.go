@@ -16,6 +16,9 @@ func TestValidate(t *testing.T) {
 		{"bad base url", func(c *Config) { c.BaseURL = "example.com" }, false},
 		{"https base url", func(c *Config) { c.BaseURL = "https://ace.example.com/" }, true},
 		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, false},
+		{"metrics addr", func(c *Config) { c.MetricsAddr = "127.0.0.1:9090" }, true},
+		{"bad metrics addr", func(c *Config) { c.MetricsAddr = "9090" }, false},
+		{"metrics addr is addr", func(c *Config) { c.MetricsAddr = c.Addr }, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,12 +33,14 @@ import (
 
 // Instance is one running Ace server.
 type Instance struct {
-	URL   string
-	Store *store.Store
-	Bus   *bus.Bus
-	Hub   *room.Hub
-	app   *fiber.App
-	dead  bool
+	URL        string
+	MetricsURL string // /metrics on the instance's own metrics listener, as --metrics-addr serves it
+	Store      *store.Store
+	Bus        *bus.Bus
+	Hub        *room.Hub
+	app        *fiber.App
+	metrics    *http.Server
+	dead       bool
 }
 
 // Cluster is several instances on one database and one NATS server.
@@ -113,7 +115,8 @@ func (c *Cluster) start(s *store.Store, natsURL string, rc room.Config) *Instanc
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log})
+	m := web.NewMetrics()
+	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +125,14 @@ func (c *Cluster) start(s *store.Store, natsURL string, rc room.Config) *Instanc
 		t.Fatal(err)
 	}
 	go app.Listener(ln)
-	in := &Instance{URL: "http://" + ln.Addr().String(), Store: s, Bus: b, Hub: hub, app: app}
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := &http.Server{Handler: m.Handler(""), ReadHeaderTimeout: 10 * time.Second}
+	go ms.Serve(mln)
+	in := &Instance{URL: "http://" + ln.Addr().String(), MetricsURL: "http://" + mln.Addr().String() + "/metrics",
+		Store: s, Bus: b, Hub: hub, app: app, metrics: ms}
 	t.Cleanup(func() { in.Kill() })
 	return in
 }
@@ -146,6 +156,7 @@ func (in *Instance) Kill() {
 	cancel()
 	in.Hub.Close(ctx)
 	_ = in.app.ShutdownWithTimeout(time.Second)
+	_ = in.metrics.Close()
 }
 
 // Staff creates a staff account and returns its API token.

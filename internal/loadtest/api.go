@@ -148,11 +148,14 @@ func (m Memory) LiveHeap() float64 {
 	return m.NextGC / (1 + m.GOGC/100)
 }
 
-// readMemory scrapes /metrics for the process's memory.
-func readMemory(ctx context.Context, base string) (Memory, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
+// readMemory scrapes the metrics at url for the process's memory.
+func readMemory(ctx context.Context, url, token string) (Memory, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
 		return Memory{}, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	res, err := httpClient.Do(req)
 	if err != nil {
@@ -160,7 +163,7 @@ func readMemory(ctx context.Context, base string) (Memory, error) {
 	}
 	defer res.Body.Close()
 	if res.StatusCode != 200 {
-		return Memory{}, fmt.Errorf("GET %s/metrics: %d", base, res.StatusCode)
+		return Memory{}, fmt.Errorf("GET %s: %d (serve it with --metrics-addr and pass --metrics-url)", url, res.StatusCode)
 	}
 	var m Memory
 	found := 0
@@ -199,7 +202,7 @@ func readMemory(ctx context.Context, base string) (Memory, error) {
 		return m, err
 	}
 	if m.RSS == 0 && m.HeapInuse == 0 {
-		return m, fmt.Errorf("GET %s/metrics: no process_resident_memory_bytes or go_memstats_heap_inuse_bytes", base)
+		return m, fmt.Errorf("GET %s: no process_resident_memory_bytes or go_memstats_heap_inuse_bytes", url)
 	}
 	return m, nil
 }
@@ -226,7 +229,7 @@ func procRSS(pid int) (float64, error) {
 // of each value, which smooths over a garbage collection in between. It
 // reads /metrics and, with pid > 0, /proc/PID/status; a /metrics that fails
 // is tolerated when the process can be read instead.
-func settledMemory(ctx context.Context, base string, pid int) (Memory, error) {
+func settledMemory(ctx context.Context, url, token string, pid int) (Memory, error) {
 	var rss, heap, gr, stack, next, gogc, prss []float64
 	var metricsErr error
 	for i := 0; i < 3; i++ {
@@ -237,7 +240,7 @@ func settledMemory(ctx context.Context, base string, pid int) (Memory, error) {
 			case <-time.After(time.Second):
 			}
 		}
-		if m, err := readMemory(ctx, base); err != nil {
+		if m, err := readMemory(ctx, url, token); err != nil {
 			metricsErr = err
 		} else {
 			rss, heap, gr = append(rss, m.RSS), append(heap, m.HeapInuse), append(gr, m.Goroutines)

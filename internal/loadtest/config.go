@@ -28,6 +28,11 @@ type Config struct {
 	Idle       int           // idle candidate connections opened on URLs[0] to measure memory per connection
 	QuestionID int64         // the bank question every room plans; 0 picks one via GET /api/v1/questions?limit=1
 	ServerPID  int           // with Idle: also read VmRSS of this local process (the server at URLs[0]) from /proc
+	// MetricsURL is where the server at URLs[0] serves /metrics (its
+	// --metrics-addr); "" tries URLs[0]/metrics, which a server serves only
+	// with --metrics-token. MetricsToken is sent as a bearer token if set.
+	MetricsURL   string
+	MetricsToken string
 
 	NATSURL      string // the NATS floor's server; an embedded one when unreachable
 	DatabaseURL  string // the PostgreSQL floor's database; "" skips it
@@ -62,6 +67,9 @@ func (c *Config) defaults() {
 	}
 	for i, u := range c.URLs {
 		c.URLs[i] = strings.TrimRight(u, "/")
+	}
+	if c.MetricsURL == "" && len(c.URLs) > 0 {
+		c.MetricsURL = c.URLs[0] + "/metrics"
 	}
 }
 

@@ -38,6 +38,7 @@ func TestTinyLoad(t *testing.T) {
 		Idle:         20,
 		QuestionID:   ids[0],
 		ServerPID:    os.Getpid(), // the instances run in this process
+		MetricsURL:   c.Instances[0].MetricsURL,
 		NATSURL:      "nats://127.0.0.1:4222",
 		DatabaseURL:  storetest.PostgresURL(),
 		FloorSamples: 100,

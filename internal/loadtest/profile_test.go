@@ -51,6 +51,7 @@ func TestProfileLoad(t *testing.T) {
 		Pushes:      envInt("ACE_LOADTEST_PUSHES", 2),
 		Idle:        envInt("ACE_LOADTEST_IDLE", 0),
 		ServerPID:   os.Getpid(),
+		MetricsURL:  c.Instances[0].MetricsURL,
 		QuestionID:  ids[0],
 		NATSURL:     "nats://127.0.0.1:4222",
 		DatabaseURL: storetest.PostgresURL(),

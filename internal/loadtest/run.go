@@ -183,7 +183,7 @@ func (r *runner) idlePhase(ctx context.Context) (IdleReport, error) {
 		}
 	}
 	r.phase.Store("idle-mem")
-	before, err := settledMemory(ctx, base, cfg.ServerPID)
+	before, err := settledMemory(ctx, cfg.MetricsURL, cfg.MetricsToken, cfg.ServerPID)
 	if err != nil {
 		return rep, fmt.Errorf("idle: %w", err)
 	}
@@ -213,7 +213,7 @@ func (r *runner) idlePhase(ctx context.Context) (IdleReport, error) {
 	}
 	r.phase.Store("idle-mem")
 	time.Sleep(2 * time.Second) // let the joins' presence fan-out and allocations settle
-	after, err := settledMemory(ctx, base, cfg.ServerPID)
+	after, err := settledMemory(ctx, cfg.MetricsURL, cfg.MetricsToken, cfg.ServerPID)
 	if err != nil {
 		return rep, fmt.Errorf("idle: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/ace-interviews/ace/internal/auth"
@@ -46,7 +47,8 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Hub: hub, Log: log})
+	metrics := web.NewMetrics()
+	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Hub: hub, Log: log, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -58,14 +60,26 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	served := make(chan error, 1)
+	ms, mln, err := listenMetrics(cfg, metrics)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	served := make(chan error, 2)
 	go func() { served <- app.Listener(ln) }()
+	if ms != nil {
+		defer ms.Close() // on the early returns; a no-op after Shutdown
+		go func() { served <- fmt.Errorf("metrics listener: %w", ms.Serve(mln)) }()
+	}
 	fmt.Fprintf(out, "Ace is running at %s/\n", base)
 	if err := printSetupURL(ctx, st, out, base); err != nil {
 		return err
 	}
+	if ms != nil {
+		fmt.Fprintf(out, "Metrics are served at http://%s/metrics\n", mln.Addr())
+	}
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("dialect", string(st.Dialect())),
-		slog.Bool("embedded_nats", cfg.NATSURL == ""))
+		slog.Bool("embedded_nats", cfg.NATSURL == ""), slog.Bool("metrics", ms != nil || cfg.MetricsToken != ""))
 
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
@@ -88,7 +102,33 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("server: %w", err)
 	}
+	if ms != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := ms.Shutdown(sctx); err != nil {
+			return fmt.Errorf("server: shutdown metrics listener: %w", err)
+		}
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("server: %w", err)
+		}
+	}
 	return nil
+}
+
+// listenMetrics opens the separate /metrics listener when one is
+// configured, so metrics can be scraped from a private address without
+// being on the public one.
+func listenMetrics(cfg config.Config, m *web.Metrics) (*http.Server, net.Listener, error) {
+	if cfg.MetricsAddr == "" {
+		return nil, nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("server: listen for metrics on %s: %w", cfg.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler(cfg.MetricsToken))
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}, ln, nil
 }
 
 // SeedDemo loads the built-in demo bank into an empty bank, so a first run

@@ -140,3 +140,94 @@ func TestRunOnPostgresAndExternalNATS(t *testing.T) {
 		}
 	}
 }
+
+func getAuth(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestMetricsOffThePublicListener: /metrics is never on --addr for
+// everyone; --metrics-addr serves it on its own listener, which starts and
+// stops with the instance, and --metrics-token guards it.
+func TestMetricsOffThePublicListener(t *testing.T) {
+	run := func(t *testing.T, cfg config.Config, metricsLine bool) (base, metricsURL string, stop func()) {
+		t.Helper()
+		cfg.Addr = "127.0.0.1:0"
+		cfg.DataDir = t.TempDir()
+		lines, stop := start(t, cfg)
+		base = strings.TrimPrefix(nextLine(t, lines), "Ace is running at ")
+		nextLine(t, lines) // the setup link
+		if metricsLine {
+			l := nextLine(t, lines)
+			var ok bool
+			if metricsURL, ok = strings.CutPrefix(l, "Metrics are served at "); !ok || !strings.HasSuffix(metricsURL, "/metrics") {
+				t.Fatalf("metrics line %q", l)
+			}
+		}
+		return base, metricsURL, stop
+	}
+
+	t.Run("by default nowhere", func(t *testing.T) {
+		base, _, stop := run(t, config.Default(), false)
+		defer stop()
+		if code, _ := get(t, base+"metrics"); code != 404 {
+			t.Fatalf("/metrics on the public listener: %d", code)
+		}
+	})
+
+	t.Run("on its own listener", func(t *testing.T) {
+		cfg := config.Default()
+		cfg.MetricsAddr = "127.0.0.1:0"
+		cfg.MetricsToken = "scrape-secret"
+		base, murl, stop := run(t, cfg, true)
+		if code, _ := get(t, base+"metrics"); code != 404 {
+			t.Fatalf("/metrics on the public listener: %d", code)
+		}
+		// There the token is just an unknown API token.
+		if code, body := getAuth(t, base+"metrics", cfg.MetricsToken); code == 200 || strings.Contains(body, "ace_http") {
+			t.Fatalf("/metrics on the public listener, with the token: %d\n%s", code, body)
+		}
+		get(t, base+"api/v1/technologies")
+		if code, _ := get(t, murl); code != 401 {
+			t.Fatalf("metrics listener without the token: %d", code)
+		}
+		if code, _ := getAuth(t, murl, "wrong"); code != 401 {
+			t.Fatalf("metrics listener with a wrong token: %d", code)
+		}
+		code, body := getAuth(t, murl, cfg.MetricsToken)
+		if code != 200 || !strings.Contains(body, `ace_http_requests_total{method="GET",route="/api/v1/technologies",status="200"} 1`) ||
+			!strings.Contains(body, "ace_ws_connections 0") || !strings.Contains(body, "go_goroutines") {
+			t.Fatalf("metrics listener: %d\n%s", code, body)
+		}
+		stop()
+		if _, err := http.Get(murl); err == nil {
+			t.Fatal("the metrics listener outlived the instance")
+		}
+	})
+
+	t.Run("with a token on the public listener", func(t *testing.T) {
+		cfg := config.Default()
+		cfg.MetricsToken = "scrape-secret"
+		base, _, stop := run(t, cfg, false)
+		defer stop()
+		if code, _ := get(t, base+"metrics"); code != 401 {
+			t.Fatalf("/metrics without the token: %d", code)
+		}
+		if code, body := getAuth(t, base+"metrics", cfg.MetricsToken); code != 200 || !strings.Contains(body, "ace_http_requests_total") {
+			t.Fatalf("/metrics with the token: %d\n%s", code, body)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -228,7 +229,12 @@ func TestHealthReadyMetrics(t *testing.T) {
 		c.do("DELETE", "/api/v1/questions/1", nil)
 		c.get("/api/v1/technologies")
 	}
-	r := c.get("/metrics")
+	if r := c.get("/metrics"); r.status != 404 {
+		t.Fatalf("/metrics on the public listener: %d", r.status)
+	}
+	ms := httptest.NewServer(e.metrics.Handler(""))
+	defer ms.Close()
+	r := (&client{t: t, base: ms.URL, hc: http.DefaultClient}).get("/metrics")
 	if r.status != 200 || !strings.Contains(r.body, `ace_http_requests_total{method="GET",route="/api/v1/questions",status="200"} 1`) {
 		t.Fatalf("metrics lack the labelled request counter:\n%s", r.body)
 	}

@@ -25,9 +25,10 @@ import (
 
 // env is one running server on a real listener with its store.
 type env struct {
-	t     *testing.T
-	url   string
-	store *store.Store
+	t       *testing.T
+	url     string
+	store   *store.Store
+	metrics *web.Metrics // served by the metrics listener in ace serve
 }
 
 func newEnv(t *testing.T, d store.Dialect) *env {
@@ -43,7 +44,8 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log})
+	m := web.NewMetrics()
+	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +55,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 	}
 	go app.Listener(ln)
 	t.Cleanup(func() { _ = app.Shutdown() })
-	return &env{t: t, url: "http://" + ln.Addr().String(), store: s}
+	return &env{t: t, url: "http://" + ln.Addr().String(), store: s, metrics: m}
 }
 
 // user creates a staff account and returns an API token for it.

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -12,16 +14,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are the HTTP metrics, labelled by route pattern, never the raw
-// path, so label cardinality stays bounded.
-type metrics struct {
+// Metrics are the HTTP metrics, labelled by route pattern, never the raw
+// path, so label cardinality stays bounded. Built in main and shared by the
+// app (which counts) and the metrics listener (which serves them).
+type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
-	m := &metrics{
+// NewMetrics registers the HTTP and Go runtime collectors in a new registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ace_http_requests_total", Help: "HTTP requests by method, route and status.",
@@ -36,9 +40,9 @@ func newMetrics() *metrics {
 }
 
 // Registry lets other packages register their metrics.
-func (m *metrics) Registry() *prometheus.Registry { return m.reg }
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-func (m *metrics) middleware(c *fiber.Ctx) error {
+func (m *Metrics) middleware(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
 	status := c.Response().StatusCode()
@@ -63,6 +67,26 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 	return err
 }
 
-func (m *metrics) handler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+// Handler serves the Prometheus text. With a token it answers 401 unless
+// the request says "Authorization: Bearer <token>": metrics name routes and
+// show load, which is nobody else's business.
+func (m *Metrics) Handler(token string) http.Handler {
+	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "send Authorization: Bearer <metrics token>", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// fiberHandler mounts Handler on the main app.
+func (m *Metrics) fiberHandler(token string) fiber.Handler {
+	return adaptor.HTTPHandler(m.Handler(token))
 }

@@ -29,6 +29,9 @@ type Deps struct {
 	Bus    *bus.Bus
 	Hub    *room.Hub
 	Log    *slog.Logger
+	// Metrics is served by the metrics listener (internal/server); nil
+	// makes a registry of the app's own.
+	Metrics *Metrics
 }
 
 // handler carries the dependencies of every route; no globals.
@@ -36,7 +39,7 @@ type handler struct {
 	Deps
 	sessions *session.Store
 	views    *views
-	metrics  *metrics
+	metrics  *Metrics
 	ctx      context.Context // lives as long as the app; rooms run under it
 }
 
@@ -55,7 +58,10 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{Deps: d, views: v, metrics: newMetrics(), ctx: context.Background()}
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
+	h := &handler{Deps: d, views: v, metrics: d.Metrics, ctx: context.Background()}
 	if d.Hub != nil {
 		h.metrics.reg.MustRegister(d.Hub.Collectors()...)
 	}
@@ -98,7 +104,11 @@ func New(d Deps) (*fiber.App, error) {
 
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", h.readyz)
-	app.Get("/metrics", h.metrics.handler())
+	// /metrics stays off the public listener: it is served on its own
+	// (--metrics-addr), or here only to holders of --metrics-token.
+	if d.Config.MetricsAddr == "" && d.Config.MetricsToken != "" {
+		app.Get("/metrics", h.metrics.fiberHandler(d.Config.MetricsToken))
+	}
 	app.Get("/static/*", h.static)
 
 	app.Use(h.authenticate)
