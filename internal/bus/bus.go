@@ -30,6 +30,15 @@ func Connect(url string, log *slog.Logger) (*Bus, error) {
 			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("nats reconnected", slog.String("url", c.ConnectedUrl())) }),
+		// Asynchronous errors, above all a slow consumer dropping messages of a
+		// subscription: durable events are then fetched by the seq check.
+		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			subject := ""
+			if sub != nil {
+				subject = sub.Subject
+			}
+			log.Error("nats async error", slog.String("subject", subject), slog.Any("error", err))
+		}),
 	}
 	if url != "" {
 		nc, err := nats.Connect(url, opts...)

@@ -58,17 +58,23 @@ func (w *draftWriter) run(stop <-chan struct{}) {
 				}
 				break
 			}
-			w.flush(batch)
+			w.flush(batch, stop)
 			return
 		}
 		if len(batch) > 0 {
-			w.flush(batch)
+			w.flush(batch, stop)
 			batch = nil
 		}
 	}
 }
 
-func (w *draftWriter) flush(batch []pendingDraft) {
+// draftRetries are the waits before each new try of a failed write.
+var draftRetries = []time.Duration{100 * time.Millisecond, 400 * time.Millisecond, 1500 * time.Millisecond}
+
+// flush stores a batch, retrying a failed write a few times; then it tells
+// each candidate either answer.saved or answer.save_failed, so no editor is
+// left on "Saving…": after a failure the client sends its text again.
+func (w *draftWriter) flush(batch []pendingDraft, stop <-chan struct{}) {
 	if len(batch) == 0 {
 		return
 	}
@@ -76,15 +82,28 @@ func (w *draftWriter) flush(batch []pendingDraft) {
 	for i, p := range batch {
 		ds[i] = p.d
 	}
+	err := w.save(ds)
+	for i := 0; err != nil && i < len(draftRetries); i++ {
+		w.h.log.Warn("save drafts; retrying", slog.Int("drafts", len(ds)), slog.Int("attempt", i+1), slog.Any("error", err))
+		select {
+		case <-time.After(draftRetries[i]):
+		case <-stop:
+		}
+		err = w.save(ds)
+	}
+	typ := "answer.saved"
+	if err != nil {
+		w.h.log.Error("save drafts", slog.Int("drafts", len(ds)), slog.Any("error", err))
+		typ = "answer.save_failed"
+	}
+	now := time.Now()
+	for _, p := range batch {
+		p.m.enqueue(encodeFrame(frame{Type: typ, TS: ts(now), Data: mustJSON(savedData{Position: p.d.Position, Version: p.d.Version})}))
+	}
+}
+
+func (w *draftWriter) save(ds []store.Draft) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := w.h.store.SaveDrafts(ctx, ds); err != nil {
-		// Not acknowledged: the clients keep the text and resend it.
-		w.h.log.Error("save drafts", slog.Int("drafts", len(ds)), slog.Any("error", err))
-		return
-	}
-	for _, p := range batch {
-		p.m.enqueue(encodeFrame(frame{Type: "answer.saved", TS: ts(time.Now()),
-			Data: mustJSON(map[string]any{"position": p.d.Position, "version": p.d.Version})}))
-	}
+	return w.h.store.SaveDrafts(ctx, ds)
 }

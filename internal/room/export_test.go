@@ -7,6 +7,6 @@ import "context"
 func init() {
 	handlers["test.panic"] = struct {
 		who string
-		fn  func(r *Room, ctx context.Context, m *Member, req Request) *Error
+		fn  handlerFunc
 	}{anyone, func(*Room, context.Context, *Member, Request) *Error { panic("test panic") }}
 }

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/store"
 )
 
@@ -49,9 +50,6 @@ func (c *Config) defaults() {
 	}
 }
 
-// Subject is the NATS subject of one interview's room.
-func Subject(interviewID int64) string { return "ace.room." + strconv.FormatInt(interviewID, 10) }
-
 // envelope is what travels on a room's subject: a durable event, or an
 // ephemeral frame for an audience.
 type envelope struct {
@@ -69,6 +67,9 @@ type ephemeral struct {
 	// Kick disconnects a participant's sockets on every instance, saying why.
 	Kick       int64  `json:"kick,omitempty"`
 	KickReason string `json:"kick_reason,omitempty"`
+	// DraftOf names the answer an answer.draft is of, so instances coalesce
+	// drafts without decoding their text.
+	DraftOf *store.AnswerKey `json:"draft_of,omitempty"`
 }
 
 // Hub is one instance's set of live rooms.
@@ -78,7 +79,11 @@ type Hub struct {
 	log    *slog.Logger
 	cfg    Config
 	drafts *draftWriter
-	now    func() time.Time
+	tasks  *tasks
+
+	// dbOffset is the database's clock minus ours, in ms, as last seen by a
+	// room transaction: drafts are judged against deadlines set on that clock.
+	dbOffset atomic.Int64
 
 	// Publish sends to NATS; tests replace it to reorder or drop publishes.
 	Publish func(subject string, data []byte) error
@@ -102,20 +107,46 @@ type Hub struct {
 // the draft writer.
 func NewHub(st *store.Store, nc *nats.Conn, log *slog.Logger, cfg Config) (*Hub, error) {
 	cfg.defaults()
-	h := &Hub{store: st, nc: nc, log: log, cfg: cfg, now: time.Now, rooms: map[int64]*Room{}, conns: map[*Member]struct{}{},
+	h := &Hub{store: st, nc: nc, log: log, cfg: cfg, tasks: newTasks(log), rooms: map[int64]*Room{}, conns: map[*Member]struct{}{},
 		perParticipant: map[int64]int{}, stop: make(chan struct{})}
 	h.Publish = nc.Publish
-	sub, err := nc.Subscribe(controlSubject, h.onControl)
+	sub, err := nc.Subscribe(bus.ControlSubject, h.safeMsg("control message", h.onControl))
 	if err != nil {
-		return nil, fmt.Errorf("room: subscribe %s: %w", controlSubject, err)
+		return nil, fmt.Errorf("room: subscribe %s: %w", bus.ControlSubject, err)
 	}
 	h.control = sub
 	h.drafts = newDraftWriter(h)
-	h.loopsWG.Add(3)
-	go func() { defer h.loopsWG.Done(); h.sweepLoop() }()
-	go func() { defer h.loopsWG.Done(); h.checkLoop() }()
-	go func() { defer h.loopsWG.Done(); h.drafts.run(h.stop) }()
+	for name, loop := range map[string]func(){"sweeper": h.sweepLoop, "seq check": h.checkLoop, "draft writer": func() { h.drafts.run(h.stop) }} {
+		h.loopsWG.Add(1)
+		go func() {
+			defer h.loopsWG.Done()
+			h.forever(name, loop)
+		}()
+	}
 	return h, nil
+}
+
+// forever runs a loop until the hub stops, restarting it after a panic.
+func (h *Hub) forever(name string, loop func()) {
+	for {
+		h.tasks.run(name, loop)
+		select {
+		case <-h.stop:
+			return
+		default:
+			time.Sleep(100 * time.Millisecond) // a loop only returns early by panicking
+		}
+	}
+}
+
+// now is the database's clock as best known here.
+func (h *Hub) now() time.Time {
+	return time.Now().Add(time.Duration(h.dbOffset.Load()) * time.Millisecond)
+}
+
+// noteDBClock records the database's clock read by a room transaction.
+func (h *Hub) noteDBClock(db time.Time) {
+	h.dbOffset.Store(time.Until(db).Milliseconds())
 }
 
 // MaxSocketsPerCandidate caps one invite's sockets on one instance: a few
@@ -150,7 +181,8 @@ func (h *Hub) untrack(m *Member) {
 }
 
 // Close tells every client to reconnect elsewhere (close 1001), waits for
-// the connections to end or ctx, then flushes queued drafts and stops.
+// the connections to end or ctx, then flushes queued drafts, waits for the
+// background work and stops.
 func (h *Hub) Close(ctx context.Context) {
 	h.connMu.Lock()
 	h.closing = true
@@ -170,11 +202,13 @@ func (h *Hub) Close(ctx context.Context) {
 	}
 	h.loopsWG.Wait()
 	h.mu.Lock()
-	for _, r := range h.rooms {
-		r.close()
-	}
+	rooms := h.rooms
 	h.rooms = map[int64]*Room{}
 	h.mu.Unlock()
+	for _, r := range rooms {
+		r.close()
+	}
+	h.tasks.close()
 }
 
 // Rooms returns how many rooms this instance is subscribed to.
@@ -195,10 +229,13 @@ func (h *Hub) Connections() int {
 // this one included: all deliver from the subscription, in seq order.
 func (h *Hub) publish(evs []store.Event) {
 	for i := range evs {
-		b, _ := json.Marshal(envelope{Event: &evs[i]})
-		if err := h.Publish(Subject(evs[i].InterviewID), b); err != nil {
+		b, err := json.Marshal(envelope{Event: &evs[i]})
+		if err == nil {
+			err = h.Publish(bus.RoomSubject(evs[i].InterviewID), b)
+		}
+		if err != nil {
 			// The event is stored; the seq check delivers it within a second.
-			h.log.Warn("publish event", slog.Int64("interview_id", evs[i].InterviewID), slog.Int64("seq", evs[i].Seq), slog.Any("error", err))
+			h.log.Error("publish event", slog.Int64("interview_id", evs[i].InterviewID), slog.Int64("seq", evs[i].Seq), slog.Any("error", err))
 		}
 	}
 }
@@ -207,28 +244,45 @@ func (h *Hub) publishEphemeral(interviewID int64, e ephemeral) {
 	if e.TS.IsZero() {
 		e.TS = h.now()
 	}
-	b, _ := json.Marshal(envelope{Eph: &e})
-	if err := h.Publish(Subject(interviewID), b); err != nil {
+	b, err := json.Marshal(envelope{Eph: &e})
+	if err == nil {
+		err = h.Publish(bus.RoomSubject(interviewID), b)
+	}
+	if err != nil {
 		h.log.Warn("publish ephemeral", slog.Int64("interview_id", interviewID), slog.String("type", e.Type), slog.Any("error", err))
 	}
 }
 
-// join adds m to its room on this instance, creating and subscribing the
-// room on its first local member.
+// join adds m to its room on this instance, opening the room on its first
+// local member. The hub's lock guards only the map: the room is opened
+// (subscribe, flush, reads) outside it, and others joining meanwhile wait
+// for that room alone.
 func (h *Hub) join(ctx context.Context, interviewID int64, m *Member, lastSeq int64) (*Room, error) {
 	for {
 		h.mu.Lock()
 		r := h.rooms[interviewID]
-		if r == nil {
-			var err error
-			r, err = h.openRoom(ctx, interviewID)
-			if err != nil {
-				h.mu.Unlock()
-				return nil, err
-			}
+		opener := r == nil
+		if opener {
+			r = newRoom(h, interviewID)
 			h.rooms[interviewID] = r
 		}
 		h.mu.Unlock()
+		if opener {
+			r.open(ctx)
+		}
+		select {
+		case <-r.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if r.openErr != nil {
+			h.mu.Lock()
+			if h.rooms[interviewID] == r {
+				delete(h.rooms, interviewID)
+			}
+			h.mu.Unlock()
+			return nil, r.openErr
+		}
 		ok, err := r.add(ctx, m, lastSeq)
 		if err != nil {
 			return nil, err
@@ -243,35 +297,47 @@ func (h *Hub) join(ctx context.Context, interviewID int64, m *Member, lastSeq in
 // dissolve removes an empty room after the delay, unless someone joined.
 func (h *Hub) dissolve(r *Room) {
 	time.AfterFunc(h.cfg.UnsubscribeDelay, func() {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		r.mu.Lock()
-		empty := len(r.members) == 0 && !r.closed
-		if empty {
-			r.closed = true
-		}
-		r.mu.Unlock()
-		if empty && h.rooms[r.id] == r {
-			delete(h.rooms, r.id)
-			r.close()
-		}
+		h.tasks.run("dissolve room", func() {
+			h.mu.Lock()
+			r.mu.Lock()
+			empty := len(r.members) == 0 && len(r.joining) == 0 && !r.closed
+			if empty {
+				r.closed = true
+			}
+			r.mu.Unlock()
+			gone := empty && h.rooms[r.id] == r
+			if gone {
+				delete(h.rooms, r.id)
+			}
+			h.mu.Unlock()
+			if gone {
+				r.close() // unsubscribes: outside the hub's lock
+			}
+		})
 	})
 }
 
-// liveRooms returns this instance's rooms.
+// liveRooms returns this instance's rooms that are open.
 func (h *Hub) liveRooms() []*Room {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	rs := make([]*Room, 0, len(h.rooms))
 	for _, r := range h.rooms {
-		rs = append(rs, r)
+		select {
+		case <-r.ready:
+			if r.openErr == nil {
+				rs = append(rs, r)
+			}
+		default:
+		}
 	}
 	return rs
 }
 
 // checkLoop compares each live room's last delivered seq with the
 // database once per CheckEvery, in one query for all rooms: an event
-// committed by an instance that died before publishing still arrives.
+// committed by an instance that died before publishing, or a message NATS
+// dropped, still arrives.
 func (h *Hub) checkLoop() {
 	t := time.NewTicker(h.cfg.CheckEvery)
 	defer t.Stop()
@@ -293,12 +359,12 @@ func (h *Hub) checkLoop() {
 		seqs, err := h.store.LastSeqs(ctx, ids)
 		cancel()
 		if err != nil {
-			h.log.Warn("seq check", slog.Any("error", err))
+			h.log.Error("seq check", slog.Any("error", err))
 			continue
 		}
 		for _, r := range rooms {
 			if seqs[r.id] > r.deliveredSeq() {
-				go r.repair()
+				h.tasks.goRun("repair", r.repair)
 			}
 		}
 	}

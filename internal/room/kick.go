@@ -6,24 +6,21 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/store"
 )
-
-// controlSubject carries orders for every instance that concern an account
-// rather than one room: a staff member's sockets may sit in any room on any
-// instance, some not yet past hello.
-const controlSubject = "ace.hub.control"
 
 type control struct {
 	KickUser int64 `json:"kick_user,omitempty"`
 }
 
-// KickUser closes every socket of a staff account on every instance (4003):
+// KickUser closes every socket (a staff member's sockets may sit in any room
+// on any instance, some not yet past hello) of a staff account on every instance (4003):
 // after a role change or a disabled account, the client reconnects and the
 // upgrade decides again who it is.
 func (h *Hub) KickUser(userID int64) {
 	b, _ := json.Marshal(control{KickUser: userID})
-	if err := h.nc.Publish(controlSubject, b); err != nil {
+	if err := h.nc.Publish(bus.ControlSubject, b); err != nil {
 		h.log.Error("publish kick", slog.Int64("user_id", userID), slog.Any("error", err))
 	}
 }

@@ -82,6 +82,18 @@ func (m *Member) enqueue(b []byte) {
 	}
 }
 
+// enqueueKeyed queues a frame that replaces a queued one with the same key.
+func (m *Member) enqueueKeyed(key any, b []byte) {
+	select {
+	case <-m.done:
+		return
+	default:
+	}
+	if !m.send.pushKeyed(key, b) {
+		m.kick(closeSlow, "slow consumer: too many undelivered messages; reconnect to resume")
+	}
+}
+
 // enqueueReplay queues a welcome and the replay after it, in order and past
 // the queue's limit: a replay after reconnect can be long, and must not
 // count as slowness.
@@ -218,6 +230,11 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 		}
 		r.handle(ctx, m, req)
 	}
+}
+
+// helloData is the data of the first client frame.
+type helloData struct {
+	LastSeq int64 `json:"last_seq"`
 }
 
 // readHello waits for the first frame, which must be hello.

@@ -12,6 +12,7 @@ type sendQueue struct {
 	bytes  int
 	limit  int
 	ready  chan struct{} // one pending wake-up for the writer
+	keyed  map[any]int   // index in frames of a keyed frame not yet taken
 }
 
 func newSendQueue(limit int) *sendQueue {
@@ -41,11 +42,40 @@ func (q *sendQueue) push(frames [][]byte, force bool) bool {
 	return true
 }
 
+// pushKeyed queues a frame that supersedes any earlier frame with the same
+// key still waiting (the latest draft of an answer): a console that falls
+// behind gets the newest text, not a backlog of stale ones.
+func (q *sendQueue) pushKeyed(key any, b []byte) bool {
+	q.mu.Lock()
+	if i, ok := q.keyed[key]; ok {
+		q.bytes += len(b) - len(q.frames[i])
+		q.frames[i] = b
+		q.mu.Unlock()
+		return true
+	}
+	if q.bytes > 0 && q.bytes+len(b) > q.limit {
+		q.mu.Unlock()
+		return false
+	}
+	if q.keyed == nil {
+		q.keyed = map[any]int{}
+	}
+	q.keyed[key] = len(q.frames)
+	q.frames = append(q.frames, b)
+	q.bytes += len(b)
+	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
 // take returns everything queued and empties the queue.
 func (q *sendQueue) take() [][]byte {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	fs := q.frames
-	q.frames, q.bytes = nil, 0
+	q.frames, q.bytes, q.keyed = nil, 0, nil
 	return fs
 }

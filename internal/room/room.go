@@ -11,19 +11,28 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/store"
 )
 
 // Room is one interview on one instance: its local members, its NATS
-// subscription, and the state its delivered events have built.
+// subscription, and the state its delivered events have built. Its lock
+// guards memory only: no database query or NATS call is made while it is
+// held.
 type Room struct {
 	id  int64
 	hub *Hub
 	sub *nats.Subscription
 
+	ready   chan struct{} // closed once open has finished
+	openErr error         // set before ready is closed
+
 	mu        sync.Mutex
-	members   map[*Member]struct{}
-	closed    bool
+	loading   bool                     // open has subscribed but not read the state yet
+	early     []store.Event            // events that arrived while loading
+	members   map[*Member]struct{}     // live members
+	joining   map[*Member]*joinBuffer  // members reading their welcome and replay
+	closed    bool                     //
 	delivered int64                    // the last seq handed to local sockets
 	pending   map[int64]store.Event    // events that arrived ahead of a gap
 	gapTimer  *time.Timer              // set while a gap fetch is scheduled
@@ -33,6 +42,7 @@ type Room struct {
 	timers    map[timerKey]store.Timer // as of delivered
 	armed     map[int64]*time.Timer    // local expiry timers by timer id
 	submitted map[store.AnswerKey]bool // as of delivered: drafts no longer change these
+	drafts    *draftThrottle           // interviewers' coalesced typing
 
 	ops        chan *roomOp  // actions waiting for the room's writer
 	stopWriter chan struct{} // closed when the room closes
@@ -48,40 +58,84 @@ type timerKey struct {
 
 func keyOf(t store.Timer) timerKey { return timerKey{t.Scope, t.Position, t.CandidateID} }
 
-// openRoom subscribes first and reads the database second: an event that
-// lands in between arrives twice and the second copy is dropped by seq.
-func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
-	r := &Room{id: id, hub: h, members: map[*Member]struct{}{}, pending: map[int64]store.Event{},
+// joinBuffer holds what a joining member would have been sent while its
+// welcome and replay were read, to be merged by seq when it goes live.
+type joinBuffer struct {
+	frames  []bufferedFrame
+	lastSeq int64  // the last durable event delivered meanwhile, visible or not
+	kicked  string // a kick that arrived meanwhile
+}
+
+type bufferedFrame struct {
+	seq int64 // 0 for ephemeral frames
+	b   []byte
+}
+
+func newRoom(h *Hub, id int64) *Room {
+	return &Room{id: id, hub: h, ready: make(chan struct{}), loading: true,
+		members: map[*Member]struct{}{}, joining: map[*Member]*joinBuffer{}, pending: map[int64]store.Event{},
 		timers: map[timerKey]store.Timer{}, armed: map[int64]*time.Timer{}, submitted: map[store.AnswerKey]bool{},
 		ops: make(chan *roomOp, maxBatch), stopWriter: make(chan struct{}), writerDone: make(chan struct{})}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	sub, err := h.nc.Subscribe(Subject(id), r.onMsg)
+}
+
+// open subscribes first and reads the database second, holding no lock:
+// events that arrive in between wait in early and are accepted by seq once
+// the state is read (a repeat is dropped).
+func (r *Room) open(ctx context.Context) {
+	defer close(r.ready)
+	r.openErr = r.load(ctx)
+	if r.openErr != nil {
+		if r.sub != nil {
+			_ = r.sub.Unsubscribe()
+		}
+		r.mu.Lock()
+		r.closed = true
+		r.mu.Unlock()
+		close(r.writerDone)
+		return
+	}
+	r.hub.tasks.goRun("room writer", func() { defer close(r.writerDone); r.writeLoop() })
+}
+
+func (r *Room) load(ctx context.Context) error {
+	h := r.hub
+	sub, err := h.nc.Subscribe(bus.RoomSubject(r.id), h.safeMsg("room message", r.onMsg))
 	if err != nil {
-		return nil, fmt.Errorf("room: subscribe: %w", err)
+		return fmt.Errorf("room: subscribe: %w", err)
 	}
 	r.sub = sub
+	if err := sub.SetPendingLimits(bus.PendingMsgs, bus.PendingBytes); err != nil {
+		return fmt.Errorf("room: pending limits: %w", err)
+	}
 	// Make sure the server has the subscription before we read the last seq:
 	// otherwise an event published in between would wait for the seq check.
 	if err := h.nc.FlushTimeout(5 * time.Second); err != nil {
-		_ = sub.Unsubscribe()
-		return nil, fmt.Errorf("room: flush subscription: %w", err)
+		return fmt.Errorf("room: flush subscription: %w", err)
 	}
-	iv, err := h.store.GetInterview(ctx, id)
+	iv, err := h.store.GetInterview(ctx, r.id)
 	if err != nil {
-		_ = sub.Unsubscribe()
-		return nil, err
+		return err
 	}
-	ts, err := h.store.RoomTimers(ctx, id)
+	ts, err := h.store.RoomTimers(ctx, r.id)
 	if err != nil {
-		_ = sub.Unsubscribe()
-		return nil, err
+		return err
 	}
-	subs, err := h.store.SubmittedAnswers(ctx, id)
+	subs, err := h.store.SubmittedAnswers(ctx, r.id)
 	if err != nil {
-		_ = sub.Unsubscribe()
-		return nil, err
+		return err
 	}
+	ps, err := h.store.Participants(ctx, r.id)
+	if err != nil {
+		return err
+	}
+	candidates := 0
+	for _, p := range ps {
+		if p.Role == store.PartCandidate {
+			candidates++
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.delivered, r.status, r.current = iv.LastSeq, iv.Status, iv.CurrentPosition
 	for _, t := range ts {
 		r.setTimer(t)
@@ -89,10 +143,17 @@ func (h *Hub) openRoom(ctx context.Context, id int64) (*Room, error) {
 	for _, k := range subs {
 		r.submitted[k] = true
 	}
-	go func() { defer close(r.writerDone); r.writeLoop() }()
-	return r, nil
+	r.drafts = newDraftThrottle(r, draftInterval(candidates))
+	r.loading = false
+	for _, ev := range r.early {
+		r.accept(ev)
+	}
+	r.early = nil
+	return nil
 }
 
+// close stops the room; the hub has removed it from its map. It makes NATS
+// calls, so no lock may be held by the caller.
 func (r *Room) close() {
 	if r.sub != nil {
 		_ = r.sub.Unsubscribe()
@@ -108,6 +169,9 @@ func (r *Room) close() {
 	if r.gapTimer != nil {
 		r.gapTimer.Stop()
 	}
+	if r.drafts != nil {
+		r.drafts.stop()
+	}
 }
 
 func (r *Room) deliveredSeq() int64 {
@@ -116,54 +180,50 @@ func (r *Room) deliveredSeq() int64 {
 	return r.delivered
 }
 
-// add sends m its welcome and what it missed since lastSeq, then makes it a
-// live member; all under the room lock, so no event slips between replay
-// and live delivery. It returns false if the room is closing.
+// add makes m a live member: it registers m as joining, reads the welcome's
+// state and the events m missed since lastSeq from the database without any
+// lock, and then, under the lock, sends the welcome, the replay and what was
+// delivered meanwhile (merged by seq, no gap, no repeat). Many members
+// reconnecting at once are welcomed in parallel. It returns false if the
+// room closed meanwhile, and a *Error when m may not join.
 func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.closed {
+		r.mu.Unlock()
 		return false, nil
 	}
-	iv, err := r.hub.store.GetInterview(ctx, r.id)
-	if err != nil {
+	buf := &joinBuffer{}
+	r.joining[m] = buf
+	r.mu.Unlock()
+
+	frames, stored, err := r.welcomeAndReplay(ctx, m, lastSeq)
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.joining, m)
+	switch {
+	case err != nil:
+		r.leftLocked()
 		return false, err
+	case buf.kicked != "":
+		r.leftLocked()
+		return false, errf("removed", "%s", buf.kicked)
+	case r.closed:
+		return false, nil
 	}
-	if err := r.admit(ctx, m, iv); err != nil {
-		return false, err
+	sent := stored
+	for _, f := range buf.frames {
+		switch {
+		case f.seq == 0:
+			frames = append(frames, f.b)
+		case f.seq > sent:
+			frames = append(frames, f.b)
+			sent = f.seq
+		}
 	}
 	m.room = r
-	welcome, stored, err := r.welcome(ctx, m, iv)
-	if err != nil {
-		return false, err
-	}
-	frames := [][]byte{welcome}
-	// A client cannot have seen more than the database holds; but it may
-	// have seen more than this instance has delivered (another instance got
-	// there first): those events must not reach it again when they arrive
-	// here, so its socket counts as having been sent them. (Clamping to
-	// r.delivered, as before, sent them a second time.)
-	lastSeq = min(lastSeq, stored)
-	for after := lastSeq; after < r.delivered; {
-		evs, err := r.hub.store.EventsAfter(ctx, r.id, after, 500)
-		if err != nil {
-			return false, err
-		}
-		if len(evs) == 0 {
-			break
-		}
-		for _, ev := range evs {
-			if ev.Seq > r.delivered {
-				break
-			}
-			if b := newDelivered(ev).frameFor(m.id); b != nil {
-				frames = append(frames, b)
-			}
-			after = ev.Seq
-		}
-	}
+	m.sent = max(sent, buf.lastSeq)
 	m.enqueueReplay(frames)
-	m.sent = max(r.delivered, lastSeq)
 	r.members[m] = struct{}{}
 	r.announce(m, true)
 	if m.id.Staff() {
@@ -172,43 +232,56 @@ func (r *Room) add(ctx context.Context, m *Member, lastSeq int64) (bool, error) 
 	return true, nil
 }
 
-// admit decides membership as the socket joins, under the room lock and
-// against the stored participant: the upgrade's check is not enough, since a
-// socket may wait before hello. A revocation or re-issue is committed before
-// its kick is published, so a joining socket either sees it here or is a
-// member by the time the kick arrives. Refusals are *Error.
-func (r *Room) admit(ctx context.Context, m *Member, iv store.Interview) error {
-	p, err := r.hub.store.ParticipantByID(ctx, m.id.ParticipantID)
+// welcomeAndReplay reads, without any lock, the welcome frame and the events
+// after lastSeq up to the last seq stored when the welcome was read.
+func (r *Room) welcomeAndReplay(ctx context.Context, m *Member, lastSeq int64) ([][]byte, int64, error) {
+	snap, err := loadSnapshot(ctx, r.hub.store, r.id, m.id)
 	if errors.Is(err, store.ErrNotFound) {
-		return errf("forbidden", "you are not a participant of this interview")
+		return nil, 0, errf("forbidden", "you are not a participant of this interview")
 	}
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	candidate := !m.id.Staff()
-	switch {
-	case p.InterviewID != r.id || p.Role != m.id.Role:
-		return errf("forbidden", "you are not a participant of this interview")
-	case p.RevokedAt != nil && candidate:
-		return errf("revoked", "this invite was revoked")
-	case p.RevokedAt != nil:
-		return errf("removed", "you were removed from this interview")
-	case candidate && (p.TokenHash == nil || *p.TokenHash != m.id.TokenHash):
-		return errf("bad_token", "this invite link was replaced by a newer one")
-	case candidate && iv.Status == store.StatusEnded:
-		return errf("invite_expired", "the interview has ended; the invite no longer opens the room")
+	if e := admit(m.id, snap, r.id); e != nil {
+		return nil, 0, e
 	}
-	return nil
+	now := r.hub.now()
+	frames := [][]byte{encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(welcomeFor(m.id, snap, now))})}
+	stored := snap.iv.LastSeq
+	// A client cannot have seen more than the database holds.
+	for after := min(lastSeq, stored); after < stored; {
+		evs, err := r.hub.store.EventsAfter(ctx, r.id, after, 500)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(evs) == 0 {
+			break
+		}
+		for _, ev := range evs {
+			if ev.Seq > stored {
+				break
+			}
+			if b := newDelivered(ev).frameFor(m.id); b != nil {
+				frames = append(frames, b)
+			}
+			after = ev.Seq
+		}
+	}
+	return frames, stored, nil
 }
 
 // leave removes m; the last local member starts the room's dissolution.
 func (r *Room) leave(m *Member) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	delete(r.members, m)
-	empty := len(r.members) == 0
 	r.announce(m, false)
-	r.mu.Unlock()
-	if empty {
+	r.leftLocked()
+}
+
+// leftLocked dissolves the room once nobody is in it or joining. Caller holds r.mu.
+func (r *Room) leftLocked() {
+	if len(r.members) == 0 && len(r.joining) == 0 {
 		r.hub.dissolve(r)
 	}
 }
@@ -216,7 +289,7 @@ func (r *Room) leave(m *Member) {
 // announce publishes m's presence to the staff of every instance.
 func (r *Room) announce(m *Member, online bool) {
 	r.hub.publishEphemeral(r.id, ephemeral{Audience: store.AudienceStaff, Type: "presence.changed",
-		Data: mustJSON(map[string]any{"participant_id": m.id.ParticipantID, "name": m.id.Name, "role": m.id.Role, "online": online})})
+		Data: mustJSON(presenceData{ParticipantID: m.id.ParticipantID, Name: m.id.Name, Role: m.id.Role, Online: online})})
 }
 
 // onMsg is the NATS callback: every event and ephemeral frame of the room,
@@ -224,31 +297,56 @@ func (r *Room) announce(m *Member, online bool) {
 func (r *Room) onMsg(msg *nats.Msg) {
 	var env envelope
 	if err := json.Unmarshal(msg.Data, &env); err != nil {
-		r.hub.log.Warn("bad room message", slog.Int64("interview_id", r.id), slog.Any("error", err))
+		r.hub.log.Error("bad room message", slog.Int64("interview_id", r.id), slog.Any("error", err))
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
+	case env.Event != nil && r.loading:
+		r.early = append(r.early, *env.Event)
 	case env.Event != nil:
 		r.accept(*env.Event)
-	case env.Eph != nil && env.Eph.Sync:
+	case env.Eph == nil || r.loading:
+	case env.Eph.Sync:
 		for m := range r.members {
 			r.announce(m, true)
 		}
-	case env.Eph != nil:
+	case env.Eph.Type == "answer.draft" && env.Eph.Audience == store.AudienceStaff:
+		r.drafts.offer(env.Eph)
+	default:
 		if env.Eph.Kick != 0 {
-			for m := range r.members {
-				if m.id.ParticipantID == env.Eph.Kick {
-					m.kick(closeRevoked, env.Eph.KickReason)
-				}
-			}
+			r.kickLocked(env.Eph.Kick, env.Eph.KickReason)
 		}
-		b := encodeFrame(frame{Type: env.Eph.Type, TS: ts(env.Eph.TS), Data: env.Eph.Data})
-		for m := range r.members {
-			if visibleTo(env.Eph.Audience, m.id) {
-				m.enqueue(b)
-			}
+		r.fanOut(env.Eph.Audience, encodeFrame(frame{Type: env.Eph.Type, TS: ts(env.Eph.TS), Data: env.Eph.Data}))
+	}
+}
+
+// kickLocked closes a participant's sockets, joined or joining. Caller holds r.mu.
+func (r *Room) kickLocked(participantID int64, reason string) {
+	for m := range r.members {
+		if m.id.ParticipantID == participantID {
+			m.kick(closeRevoked, reason)
+		}
+	}
+	for m, buf := range r.joining {
+		if m.id.ParticipantID == participantID {
+			buf.kicked = reason
+		}
+	}
+}
+
+// fanOut queues an ephemeral frame to every member of the audience, joining
+// ones included. Caller holds r.mu.
+func (r *Room) fanOut(audience string, b []byte) {
+	for m := range r.members {
+		if visibleTo(audience, m.id) {
+			m.enqueue(b)
+		}
+	}
+	for m, buf := range r.joining {
+		if visibleTo(audience, m.id) {
+			buf.frames = append(buf.frames, bufferedFrame{b: b})
 		}
 	}
 }
@@ -262,7 +360,7 @@ func (r *Room) accept(ev store.Event) {
 	if ev.Seq > r.delivered+1 {
 		r.pending[ev.Seq] = ev
 		if r.gapTimer == nil {
-			r.gapTimer = time.AfterFunc(r.hub.cfg.GapWait, r.repair)
+			r.gapTimer = time.AfterFunc(r.hub.cfg.GapWait, func() { r.hub.tasks.run("repair gap", r.repair) })
 		}
 		return
 	}
@@ -297,6 +395,12 @@ func (r *Room) deliver(ev store.Event) {
 			m.enqueue(b)
 		}
 	}
+	for m, buf := range r.joining {
+		buf.lastSeq = ev.Seq
+		if b := d.frameFor(m.id); b != nil {
+			buf.frames = append(buf.frames, bufferedFrame{seq: ev.Seq, b: b})
+		}
+	}
 }
 
 // repair fetches from the database what the room has not delivered yet.
@@ -315,7 +419,7 @@ func (r *Room) repair() {
 	for {
 		evs, err := r.hub.store.EventsAfter(ctx, r.id, after, 500)
 		if err != nil {
-			r.hub.log.Warn("repair gap", slog.Int64("interview_id", r.id), slog.Any("error", err))
+			r.hub.log.Error("repair gap", slog.Int64("interview_id", r.id), slog.Any("error", err))
 			return
 		}
 		if len(evs) == 0 {
@@ -334,7 +438,12 @@ func (r *Room) repair() {
 }
 
 // apply updates the room's state from a delivered event. Caller holds r.mu.
+// An event that does not decode is logged and changes nothing; the room
+// answers from the database where it decides something final (submits).
 func (r *Room) apply(ev store.Event) {
+	fail := func(err error) {
+		r.hub.log.Error("apply event", slog.Int64("interview_id", r.id), slog.Int64("seq", ev.Seq), slog.Any("error", err))
+	}
 	switch ev.Type {
 	case "interview.started":
 		r.status = store.StatusLive
@@ -346,128 +455,31 @@ func (r *Room) apply(ev store.Event) {
 			r.disarm(t.ID)
 		}
 	case "question.pushed":
-		var d struct {
-			Position int `json:"position"`
+		var d questionData
+		if err := decodeEvent(ev.Type, ev.Data, &d); err != nil {
+			fail(err)
+			return
 		}
-		_ = json.Unmarshal(ev.Data, &d)
 		r.current = d.Position
-		// Pushing a question again reopens its answers (store.ReopenAnswers).
+		// Pushing a question again reopens its answers (store.RoomTx.PushQuestion).
 		for k := range r.submitted {
 			if k.Position == d.Position {
 				delete(r.submitted, k)
 			}
 		}
 	case "answer.submitted":
-		var d struct {
-			CandidateID int64 `json:"candidate_id"`
-			Position    int   `json:"position"`
+		var d submittedData
+		if err := decodeEvent(ev.Type, ev.Data, &d); err != nil {
+			fail(err)
+			return
 		}
-		_ = json.Unmarshal(ev.Data, &d)
 		r.submitted[store.AnswerKey{CandidateID: d.CandidateID, Position: d.Position}] = true
 	case "timer.started", "timer.paused", "timer.resumed", "timer.extended", "timer.expired":
 		var d timerEvent
-		if err := json.Unmarshal(ev.Data, &d); err == nil {
-			r.setTimer(d.timer(r.id))
+		if err := decodeEvent(ev.Type, ev.Data, &d); err != nil {
+			fail(err)
+			return
 		}
+		r.setTimer(d.timer(r.id))
 	}
-}
-
-// setTimer records a timer's state and arms or disarms its local expiry.
-// Caller holds r.mu.
-func (r *Room) setTimer(t store.Timer) {
-	r.timers[keyOf(t)] = t
-	if t.State != store.TimerRunning {
-		r.disarm(t.ID)
-		return
-	}
-	r.disarm(t.ID)
-	wait := time.Until(time.UnixMilli(t.DeadlineMS))
-	r.armed[t.ID] = time.AfterFunc(max(wait, 0), func() { r.hub.expire(t) })
-}
-
-func (r *Room) disarm(id int64) {
-	if a, ok := r.armed[id]; ok {
-		a.Stop()
-		delete(r.armed, id)
-	}
-}
-
-// welcome is the first frame after hello: who you are and the room as it
-// stands, drawn from the database, and the last seq stored. Caller holds r.mu.
-func (r *Room) welcome(ctx context.Context, m *Member, iv store.Interview) ([]byte, int64, error) {
-	st := r.hub.store
-	qs, err := st.PlannedQuestions(ctx, r.id)
-	if err != nil {
-		return nil, 0, err
-	}
-	tms, err := st.RoomTimers(ctx, r.id)
-	if err != nil {
-		return nil, 0, err
-	}
-	now := r.hub.now()
-	data := map[string]any{
-		"role":           m.id.Role,
-		"participant_id": m.id.ParticipantID,
-		"name":           m.id.Name,
-		"interview": map[string]any{"id": iv.ID, "title": iv.Title, "status": iv.Status,
-			"exam_time_limit_s": iv.ExamTimeLimitS, "current_position": iv.CurrentPosition},
-		"last_seq":   iv.LastSeq,
-		"server_now": ts(now),
-	}
-	var question any
-	pushed := []map[string]any{}
-	for _, q := range qs {
-		if q.PushedAt == nil && !m.id.Staff() {
-			continue
-		}
-		v := questionData(q, m.id.Staff())
-		if q.Position == iv.CurrentPosition {
-			question = v
-		}
-		pushed = append(pushed, v)
-	}
-	data["question"] = question
-	if m.id.Staff() {
-		data["questions"] = pushed
-		ps, err := st.Participants(ctx, r.id)
-		if err != nil {
-			return nil, 0, err
-		}
-		people := make([]map[string]any, 0, len(ps))
-		for _, p := range ps {
-			people = append(people, map[string]any{"id": p.ID, "name": p.Name, "role": p.Role, "revoked": p.RevokedAt != nil})
-		}
-		data["participants"] = people
-	} else {
-		data["questions"] = pushed
-		as, err := st.Answers(ctx, r.id, m.id.ParticipantID)
-		if err != nil {
-			return nil, 0, err
-		}
-		answers := make([]map[string]any, 0, len(as))
-		for _, a := range as {
-			answers = append(answers, map[string]any{"position": a.Position, "text": a.Text, "version": a.Version, "submitted": a.Submitted == 1})
-		}
-		data["answers"] = answers
-	}
-	timers := []timerEvent{}
-	for _, t := range tms {
-		if t.CandidateID != 0 && !m.id.Staff() && t.CandidateID != m.id.ParticipantID {
-			continue
-		}
-		timers = append(timers, timerData(t, now))
-	}
-	data["timers"] = timers
-	return encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(data)}), iv.LastSeq, nil
-}
-
-// questionData is a planned question as a frame shows it; candidates never
-// get the model answer.
-func questionData(q store.PlannedQuestion, staff bool) map[string]any {
-	v := map[string]any{"position": q.Position, "technology": q.Technology, "level": q.Level, "prompt": q.Prompt, "time_limit_s": q.TimeLimitS}
-	if staff {
-		v["answer"] = q.Answer
-		v["question_id"] = q.QuestionID
-	}
-	return v
 }

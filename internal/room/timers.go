@@ -8,22 +8,11 @@ import (
 	"github.com/ace-interviews/ace/internal/store"
 )
 
-// timerEvent is the data of every timer.* event and of the welcome's
-// timers: the deadline is absolute, and server_now lets a client draw the
-// countdown with its clock offset (no per-second ticks are sent).
-type timerEvent struct {
-	TimerID     int64  `json:"timer_id"`
-	Scope       string `json:"scope"`
-	Position    int    `json:"position"`
-	CandidateID int64  `json:"candidate_id,omitempty"`
-	State       string `json:"state"`
-	DurationMS  int64  `json:"duration_ms"`
-	Deadline    string `json:"deadline,omitempty"`
-	DeadlineMS  int64  `json:"deadline_ms,omitempty"`
-	RemainingMS int64  `json:"remaining_ms"`
-	ServerNow   string `json:"server_now"`
-	AddedMS     int64  `json:"added_ms,omitempty"`
-}
+// Timers are deadline-based: a running timer stores an absolute deadline
+// (Unix ms, set on the database's clock), a paused one the time it had left.
+// Each instance arms a local timer for the rooms it serves; the sweeper
+// catches what no live instance armed. Expiry itself is decided by the
+// store's conditional update, exactly once across instances.
 
 func timerData(t store.Timer, now time.Time) timerEvent {
 	e := timerEvent{TimerID: t.ID, Scope: t.Scope, Position: t.Position, CandidateID: t.CandidateID, State: t.State,
@@ -40,19 +29,56 @@ func (e timerEvent) timer(interviewID int64) store.Timer {
 		State: e.State, DurationMS: e.DurationMS, DeadlineMS: e.DeadlineMS, RemainingMS: e.RemainingMS}
 }
 
+// appendTimerEvent appends a timer.* event to its audience.
+func appendTimerEvent(rt *store.RoomTx, typ string, actor int64, ev timerEvent, t store.Timer) error {
+	return rt.Append(typ, actor, timerAudience(t), ev)
+}
+
+// startTimer stores a running timer and appends timer.started.
+func startTimer(ctx context.Context, rt *store.RoomTx, scope string, position int, durationMS, actor int64) error {
+	t, err := rt.PutTimer(ctx, store.Timer{Scope: scope, Position: position, State: store.TimerRunning, DurationMS: durationMS,
+		DeadlineMS: rt.Now.UnixMilli() + durationMS})
+	if err != nil {
+		return err
+	}
+	return appendTimerEvent(rt, "timer.started", actor, timerData(t, rt.Now), t)
+}
+
 // expire tries to expire t. Any instance may try, as often as it likes: the
 // database's conditional update lets exactly one succeed, and only the
-// winner publishes timer.expired.
+// winner publishes timer.expired. A timer that fires before the database's
+// clock reaches its deadline (this instance's clock runs fast) is left to
+// the sweeper, which asks on the database's clock.
 func (h *Hub) expire(t store.Timer) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	now := h.now()
-	evs, err := h.store.ExpireTimer(ctx, t, now.UnixMilli(), func(t store.Timer) any { return timerData(t, now) })
+	evs, err := h.store.ExpireTimer(ctx, t, func(t store.Timer, now time.Time) (string, any) {
+		return timerAudience(t), timerData(t, now)
+	})
 	if err != nil {
-		h.log.Warn("expire timer", slog.Int64("timer_id", t.ID), slog.Any("error", err))
+		h.log.Error("expire timer", slog.Int64("timer_id", t.ID), slog.Int64("interview_id", t.InterviewID), slog.Any("error", err))
 		return
 	}
 	h.publish(evs)
+}
+
+// setTimer records a timer's state and arms or disarms its local expiry.
+// Caller holds r.mu.
+func (r *Room) setTimer(t store.Timer) {
+	r.timers[keyOf(t)] = t
+	r.disarm(t.ID)
+	if t.State != store.TimerRunning {
+		return
+	}
+	wait := time.Until(time.UnixMilli(t.DeadlineMS))
+	r.armed[t.ID] = time.AfterFunc(max(wait, 0), func() { r.hub.tasks.run("expire timer", func() { r.hub.expire(t) }) })
+}
+
+func (r *Room) disarm(id int64) {
+	if a, ok := r.armed[id]; ok {
+		a.Stop()
+		delete(r.armed, id)
+	}
 }
 
 // sweepLoop expires due timers that no local room armed: those of rooms no
@@ -68,10 +94,10 @@ func (h *Hub) sweepLoop() {
 		case <-t.C:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		due, err := h.store.DueTimers(ctx, h.now().UnixMilli(), 500)
+		due, err := h.store.DueTimers(ctx, 500)
 		cancel()
 		if err != nil {
-			h.log.Warn("sweep timers", slog.Any("error", err))
+			h.log.Error("sweep timers", slog.Any("error", err))
 			continue
 		}
 		for _, d := range due {

@@ -92,26 +92,6 @@ func (s *Store) SaveDrafts(ctx context.Context, ds []Draft) error {
 	return nil
 }
 
-// SubmitAnswer records a submission inside a room transaction.
-func (rt *RoomTx) SubmitAnswer(ctx context.Context, candidateID int64, position int, text string, version int64) error {
-	_, err := rt.ExecContext(ctx, rt.Q(`INSERT INTO answers (interview_id, candidate_id, position, text, version, submitted, updated_at)
-		VALUES (?, ?, ?, ?, ?, 1, ?)
-		ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, submitted = 1,
-		version = CASE WHEN answers.version > excluded.version THEN answers.version ELSE excluded.version END, updated_at = excluded.updated_at`),
-		rt.ID, candidateID, position, text, version, rt.Now)
-	return err
-}
-
-// ReopenAnswers lets drafts change the submitted answers of a question again:
-// the interviewer pushed it once more.
-func (rt *RoomTx) ReopenAnswers(ctx context.Context, position int) error {
-	_, err := rt.ExecContext(ctx, rt.Q(`UPDATE answers SET submitted = 0 WHERE interview_id = ? AND position = ? AND submitted = 1`), rt.ID, position)
-	if err != nil {
-		return fmt.Errorf("store: reopen answers: %w", err)
-	}
-	return nil
-}
-
 // AnswerKey names one candidate's answer to one question.
 type AnswerKey struct {
 	CandidateID int64 `db:"candidate_id"`
@@ -162,4 +142,26 @@ func (s *Store) SaveNote(ctx context.Context, interviewID, authorID, candidateID
 		return fmt.Errorf("store: save note: %w", err)
 	}
 	return nil
+}
+
+// Note is an interviewer's private note on a candidate (position 0: the
+// candidate as a whole).
+type Note struct {
+	InterviewID int64     `db:"interview_id" json:"-"`
+	AuthorID    int64     `db:"author_id" json:"author_id"`
+	CandidateID int64     `db:"candidate_id" json:"candidate_id"`
+	Position    int       `db:"position" json:"position"`
+	Text        string    `db:"text" json:"text"`
+	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// Notes returns every note of an interview, by candidate, position and author.
+func (s *Store) Notes(ctx context.Context, interviewID int64) ([]Note, error) {
+	ns := []Note{}
+	err := s.r.SelectContext(ctx, &ns, s.q(`SELECT interview_id, author_id, candidate_id, position, text, updated_at FROM notes
+		WHERE interview_id = ? ORDER BY candidate_id, position, author_id`), interviewID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notes: %w", err)
+	}
+	return ns, nil
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -63,82 +61,6 @@ func (j *JSON) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// RoomTx is a write transaction that holds one interview's lock: actions of
-// one room are serialised, and the events they append get consecutive seqs
-// when it commits.
-type RoomTx struct {
-	*sqlx.Tx
-	s       *Store
-	ID      int64
-	Now     time.Time
-	pending []Event
-}
-
-// Q rebinds a query for the store's dialect.
-func (rt *RoomTx) Q(query string) string { return rt.s.q(query) }
-
-// Append queues an event; it is stored with its seq when the transaction commits.
-func (rt *RoomTx) Append(typ string, actor int64, audience string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return fmt.Errorf("store: encode %s: %w", typ, err)
-	}
-	rt.pending = append(rt.pending, Event{InterviewID: rt.ID, Type: typ, ActorID: actor, Audience: audience, Data: b, CreatedAt: rt.Now})
-	return nil
-}
-
-// InRoom runs fn in a transaction holding the interview's row lock and
-// stores the events it appended, numbered from the interview's last_seq, in
-// the same transaction. It returns them once committed (ErrNotFound when the
-// interview does not exist).
-func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomTx) error) ([]Event, error) {
-	var events []Event
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		// A no-op update takes the row lock first, so concurrent actions on
-		// one room queue here rather than deciding on stale state.
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE interviews SET last_seq = last_seq WHERE id = ?`), interviewID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		rt := &RoomTx{Tx: tx, s: s, ID: interviewID, Now: time.Now().UTC()}
-		if err := fn(rt); err != nil {
-			return err
-		}
-		if len(rt.pending) == 0 {
-			return nil
-		}
-		var last int64
-		if err := tx.GetContext(ctx, &last, s.q(`UPDATE interviews SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`), len(rt.pending), interviewID); err != nil {
-			return err
-		}
-		first := last - int64(len(rt.pending)) + 1
-		var sb strings.Builder
-		args := make([]any, 0, 7*len(rt.pending))
-		sb.WriteString(`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES `)
-		for i := range rt.pending {
-			rt.pending[i].Seq = first + int64(i)
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-			e := rt.pending[i]
-			args = append(args, e.InterviewID, e.Seq, e.Type, e.ActorID, e.Audience, string(e.Data), e.CreatedAt)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
-			return err
-		}
-		events = rt.pending
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return events, nil
-}
-
 // InRoomBatch runs several actions of one room in one transaction, each in
 // a savepoint of its own: an action that fails leaves no trace and does not
 // affect the others. The events of the actions that succeeded get
@@ -150,17 +72,17 @@ func (s *Store) InRoomBatch(ctx context.Context, interviewID int64, fns []func(r
 	errs = make([]error, len(fns))
 	events, err = s.InRoom(ctx, interviewID, func(rt *RoomTx) error {
 		for i, fn := range fns {
-			if _, err := rt.ExecContext(ctx, "SAVEPOINT room_action"); err != nil {
+			if _, err := rt.tx.ExecContext(ctx, "SAVEPOINT room_action"); err != nil {
 				return err
 			}
 			mark := len(rt.pending)
 			if errs[i] = fn(rt); errs[i] != nil {
 				rt.pending = rt.pending[:mark]
-				if _, err := rt.ExecContext(ctx, "ROLLBACK TO SAVEPOINT room_action"); err != nil {
+				if _, err := rt.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT room_action"); err != nil {
 					return err
 				}
 			}
-			if _, err := rt.ExecContext(ctx, "RELEASE SAVEPOINT room_action"); err != nil {
+			if _, err := rt.tx.ExecContext(ctx, "RELEASE SAVEPOINT room_action"); err != nil {
 				return err
 			}
 		}

@@ -23,10 +23,15 @@ func TestInRoomBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Each action also moves the interview's status: a failed action's
+		// write must roll back with its events.
+		status := map[string]string{"a": store.StatusLive, "b": store.StatusEnded}
 		chat := func(text string, fail bool) func(rt *store.RoomTx) error {
 			return func(rt *store.RoomTx) error {
-				if _, err := rt.ExecContext(ctx, rt.Q(`UPDATE interviews SET title = ? WHERE id = ?`), text, rt.ID); err != nil {
-					return err
+				if st := status[text]; st != "" {
+					if err := rt.SetStatus(ctx, st); err != nil {
+						return err
+					}
 				}
 				if err := rt.Append("chat.message", 0, store.AudienceAll, map[string]string{"text": text}); err != nil {
 					return err
@@ -52,7 +57,7 @@ func TestInRoomBatch(t *testing.T) {
 			t.Fatalf("stored %d events: %v", len(stored), err)
 		}
 		got, _ := s.GetInterview(ctx, iv.ID)
-		if got.Title != "c" || got.LastSeq != 2 {
+		if got.Status != store.StatusLive || got.LastSeq != 2 {
 			t.Fatalf("interview %+v: the failed action's write or seq leaked", got)
 		}
 		if _, _, err := s.InRoomBatch(ctx, 999, []func(rt *store.RoomTx) error{chat("x", false)}); !errors.Is(err, store.ErrNotFound) {

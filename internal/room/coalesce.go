@@ -1,0 +1,89 @@
+package room
+
+import (
+	"time"
+
+	"github.com/ace-interviews/ace/internal/store"
+)
+
+// draftThrottle sends the interviewers each candidate's typing at most once
+// per interval: the first draft after a pause at once, then the latest text
+// at the end of each interval, never a queue of stale full texts. In a big
+// room the interval grows with the room (draftInterval), so a console with
+// 200 typists receives a few frames per second per candidate.
+type draftThrottle struct {
+	r       *Room
+	every   time.Duration
+	last    map[store.AnswerKey]time.Time
+	pending map[store.AnswerKey][]byte
+	timer   *time.Timer
+}
+
+func newDraftThrottle(r *Room, everyMS int) *draftThrottle {
+	return &draftThrottle{r: r, every: time.Duration(everyMS) * time.Millisecond,
+		last: map[store.AnswerKey]time.Time{}, pending: map[store.AnswerKey][]byte{}}
+}
+
+// offer takes a draft for the staff. Caller holds r.mu.
+func (t *draftThrottle) offer(e *ephemeral) {
+	if e.DraftOf == nil {
+		return
+	}
+	k := *e.DraftOf
+	b := encodeFrame(frame{Type: e.Type, TS: ts(e.TS), Data: e.Data})
+	now := time.Now()
+	if since := now.Sub(t.last[k]); since >= t.every {
+		t.send(k, b, now)
+		return
+	}
+	t.pending[k] = b
+	if t.timer == nil {
+		t.timer = time.AfterFunc(t.every-now.Sub(t.last[k]), func() { t.r.hub.tasks.run("flush drafts", t.flush) })
+	}
+}
+
+func (t *draftThrottle) flush() {
+	t.r.mu.Lock()
+	defer t.r.mu.Unlock()
+	t.timer = nil
+	if t.r.closed {
+		return
+	}
+	now := time.Now()
+	var next time.Duration
+	for k, b := range t.pending {
+		if wait := t.every - now.Sub(t.last[k]); wait > time.Millisecond {
+			if next == 0 || wait < next {
+				next = wait
+			}
+			continue
+		}
+		t.send(k, b, now)
+	}
+	if len(t.pending) > 0 {
+		t.timer = time.AfterFunc(max(next, time.Millisecond), func() { t.r.hub.tasks.run("flush drafts", t.flush) })
+	}
+}
+
+// send queues the frame to every interviewer, replacing a draft of the same
+// answer still waiting in a slow console's queue. Caller holds r.mu.
+func (t *draftThrottle) send(k store.AnswerKey, b []byte, now time.Time) {
+	t.last[k] = now
+	delete(t.pending, k)
+	for m := range t.r.members {
+		if m.id.Staff() {
+			m.enqueueKeyed(k, b)
+		}
+	}
+	for m, buf := range t.r.joining {
+		if m.id.Staff() {
+			buf.frames = append(buf.frames, bufferedFrame{b: b})
+		}
+	}
+}
+
+func (t *draftThrottle) stop() {
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// RoomTx is a write transaction that holds one interview's lock: actions of
+// one room are serialised, and the events they append get consecutive seqs
+// when it commits. It offers one method per domain step and keeps its SQL
+// transaction to itself.
+type RoomTx struct {
+	tx      *sqlx.Tx
+	s       *Store
+	ID      int64
+	Now     time.Time // the database's clock when the transaction took the lock
+	pending []Event
+}
+
+func (rt *RoomTx) q(query string) string { return rt.s.q(query) }
+
+// Append queues an event; it is stored with its seq when the transaction commits.
+func (rt *RoomTx) Append(typ string, actor int64, audience string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("store: encode %s: %w", typ, err)
+	}
+	rt.pending = append(rt.pending, Event{InterviewID: rt.ID, Type: typ, ActorID: actor, Audience: audience, Data: b, CreatedAt: rt.Now})
+	return nil
+}
+
+// Interview returns the interview as this transaction sees it.
+func (rt *RoomTx) Interview(ctx context.Context) (Interview, error) {
+	var iv Interview
+	if err := rt.tx.GetContext(ctx, &iv, rt.q(`SELECT `+interviewCols+` FROM interviews WHERE id = ?`), rt.ID); err != nil {
+		return iv, fmt.Errorf("store: interview %d: %w", rt.ID, notFound(err))
+	}
+	return iv, nil
+}
+
+// SetStatus moves the interview to scheduled, live or ended.
+func (rt *RoomTx) SetStatus(ctx context.Context, status string) error {
+	if _, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE interviews SET status = ? WHERE id = ?`), status, rt.ID); err != nil {
+		return fmt.Errorf("store: set status %s: %w", status, err)
+	}
+	return nil
+}
+
+// StopTimers expires every timer of the interview (it ended).
+func (rt *RoomTx) StopTimers(ctx context.Context) error {
+	_, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE timers SET state = ?, remaining_ms = 0 WHERE interview_id = ? AND state <> ?`),
+		TimerExpired, rt.ID, TimerExpired)
+	if err != nil {
+		return fmt.Errorf("store: stop timers: %w", err)
+	}
+	return nil
+}
+
+// AppendPlanned copies a bank question to the end of the plan and returns
+// its position; ErrNotFound when the bank has no such question.
+func (rt *RoomTx) AppendPlanned(ctx context.Context, p PlanItem) (int, error) {
+	pos, err := rt.s.AppendPlanned(ctx, rt.tx, rt.ID, p)
+	if err != nil {
+		return 0, fmt.Errorf("store: append planned question: %w", err)
+	}
+	return pos, nil
+}
+
+// PlannedQuestion returns the question at a position of the plan, or ErrNotFound.
+func (rt *RoomTx) PlannedQuestion(ctx context.Context, position int) (PlannedQuestion, error) {
+	var q PlannedQuestion
+	err := rt.tx.GetContext(ctx, &q, rt.q(`SELECT interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at
+		FROM interview_questions WHERE interview_id = ? AND position = ?`), rt.ID, position)
+	if err != nil {
+		return q, fmt.Errorf("store: planned question %d: %w", position, notFound(err))
+	}
+	return q, nil
+}
+
+// PushQuestion puts a planned question on screen with its time limit.
+// Pushing a question again reopens its submitted answers to drafts.
+func (rt *RoomTx) PushQuestion(ctx context.Context, position, timeLimitS int) error {
+	steps := []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE interview_questions SET pushed_at = ?, time_limit_s = ? WHERE interview_id = ? AND position = ?`, []any{rt.Now, timeLimitS, rt.ID, position}},
+		{`UPDATE interviews SET current_position = ? WHERE id = ?`, []any{position, rt.ID}},
+		{`UPDATE answers SET submitted = 0 WHERE interview_id = ? AND position = ? AND submitted = 1`, []any{rt.ID, position}},
+	}
+	for _, st := range steps {
+		if _, err := rt.tx.ExecContext(ctx, rt.q(st.query), st.args...); err != nil {
+			return fmt.Errorf("store: push question %d: %w", position, err)
+		}
+	}
+	return nil
+}
+
+// SubmitAnswer records a submission.
+func (rt *RoomTx) SubmitAnswer(ctx context.Context, candidateID int64, position int, text string, version int64) error {
+	_, err := rt.tx.ExecContext(ctx, rt.q(`INSERT INTO answers (interview_id, candidate_id, position, text, version, submitted, updated_at)
+		VALUES (?, ?, ?, ?, ?, 1, ?)
+		ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, submitted = 1,
+		version = CASE WHEN answers.version > excluded.version THEN answers.version ELSE excluded.version END, updated_at = excluded.updated_at`),
+		rt.ID, candidateID, position, text, version, rt.Now)
+	if err != nil {
+		return fmt.Errorf("store: submit answer: %w", err)
+	}
+	return nil
+}
+
+// Timers returns the interview's timers as of this transaction.
+func (rt *RoomTx) Timers(ctx context.Context) ([]Timer, error) {
+	ts := []Timer{}
+	if err := rt.tx.SelectContext(ctx, &ts, rt.q(`SELECT `+timerCols+` FROM timers WHERE interview_id = ? ORDER BY id`), rt.ID); err != nil {
+		return nil, fmt.Errorf("store: timers: %w", err)
+	}
+	return ts, nil
+}
+
+// PutTimer inserts or replaces the timer of (scope, position, candidate) and returns it with its id.
+func (rt *RoomTx) PutTimer(ctx context.Context, t Timer) (Timer, error) {
+	t.InterviewID = rt.ID
+	err := rt.tx.GetContext(ctx, &t.ID, rt.q(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (interview_id, scope, position, candidate_id) DO UPDATE SET state = excluded.state, duration_ms = excluded.duration_ms,
+		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms RETURNING id`),
+		t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS)
+	if err != nil {
+		return t, fmt.Errorf("store: put timer: %w", err)
+	}
+	return t, nil
+}
+
+// nowMS is the database's clock in Unix milliseconds, as SQL. Deadlines are
+// set and expiry decided on one clock, the database's, so an instance whose
+// clock runs fast can neither expire a timer early nor set a short deadline.
+func (s *Store) nowMS() string {
+	if s.dialect == Postgres {
+		return `(extract(epoch from clock_timestamp()) * 1000)::bigint`
+	}
+	return `CAST(unixepoch('subsec') * 1000 AS INTEGER)`
+}
+
+// InRoom runs fn in a transaction holding the interview's row lock and
+// stores the events it appended, numbered from the interview's last_seq, in
+// the same transaction. It returns them once committed (ErrNotFound when the
+// interview does not exist).
+func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomTx) error) ([]Event, error) {
+	var events []Event
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		// A no-op update takes the row lock first, so concurrent actions on
+		// one room queue here rather than deciding on stale state; it also
+		// reads the database's clock once the lock is held.
+		var nowMS int64
+		err := tx.GetContext(ctx, &nowMS, s.q(`UPDATE interviews SET last_seq = last_seq WHERE id = ? RETURNING `+s.nowMS()), interviewID)
+		if err != nil {
+			return notFound(err)
+		}
+		rt := &RoomTx{tx: tx, s: s, ID: interviewID, Now: time.UnixMilli(nowMS).UTC()}
+		if err := fn(rt); err != nil {
+			return err
+		}
+		if len(rt.pending) == 0 {
+			return nil
+		}
+		var last int64
+		if err := tx.GetContext(ctx, &last, s.q(`UPDATE interviews SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`), len(rt.pending), interviewID); err != nil {
+			return err
+		}
+		first := last - int64(len(rt.pending)) + 1
+		var sb strings.Builder
+		args := make([]any, 0, 7*len(rt.pending))
+		sb.WriteString(`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES `)
+		for i := range rt.pending {
+			rt.pending[i].Seq = first + int64(i)
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			e := rt.pending[i]
+			args = append(args, e.InterviewID, e.Seq, e.Type, e.ActorID, e.Audience, string(e.Data), e.CreatedAt)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
+			return err
+		}
+		events = rt.pending
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return events, nil
+}
