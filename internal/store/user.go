@@ -24,10 +24,10 @@ func ValidRole(r string) bool {
 
 // User is a staff account.
 type User struct {
-	ID           int64     `db:"id" json:"id"`
-	Email        string    `db:"email" json:"email"`
-	Name         string    `db:"name" json:"name"`
-	Role         string    `db:"role" json:"role"`
+	ID           int64      `db:"id" json:"id"`
+	Email        string     `db:"email" json:"email"`
+	Name         string     `db:"name" json:"name"`
+	Role         string     `db:"role" json:"role"`
 	PasswordHash string     `db:"password_hash" json:"-"`
 	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
 	DisabledAt   *time.Time `db:"disabled_at" json:"disabled_at,omitempty"`

@@ -30,7 +30,7 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 			return c.Next()
 		}
 		if errors.Is(err, store.ErrNotFound) {
-			return errCode(fiber.StatusUnauthorized, "bad_token", "the API token is unknown or revoked")
+			return errCode(fiber.StatusUnauthorized, "bad_token", "the API token is unknown or revoked, or its account is disabled")
 		}
 		if err != nil {
 			return err
@@ -48,7 +48,11 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 	}
 	if id, ok := sess.Get(sessionUserID).(int64); ok {
 		u, err := h.Store.UserByID(c.UserContext(), id)
+		// The account is read on every request, so disabling it ends its
+		// sessions at once: a disabled user is treated as logged out.
 		switch {
+		case err == nil && u.Disabled():
+			h.Log.Debug("session of a disabled user", slog.Int64("user_id", id))
 		case err == nil:
 			c.Locals(localUser, &u)
 		case errors.Is(err, store.ErrNotFound):
