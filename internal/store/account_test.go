@@ -45,8 +45,8 @@ func TestDisableUser(t *testing.T) {
 		if _, err := s.SetUserRole(ctx, b.ID, store.RoleInterviewer); err != nil {
 			t.Fatalf("demoting a disabled admin: %v", err)
 		}
-		if u, err := s.SetUserDisabled(ctx, b.ID, false); err != nil || u.Disabled() {
-			t.Fatalf("enable: %+v %v", u, err)
+		if u, err := s.SetUserDisabled(ctx, b.ID, false); err != nil || u.Disabled() || u.SessionsRevokedAt == nil || !u.SessionsRevokedAt.Equal(first) {
+			t.Fatalf("enable (the sessions stay ended at the disable): %+v %v", u, err)
 		}
 		if u, err := s.UserByAPIToken(ctx, "hash-b"); err != nil || u.ID != b.ID {
 			t.Fatalf("token after enabling: %+v %v", u, err)

@@ -49,7 +49,7 @@ func (s *Store) UserByAPIToken(ctx context.Context, tokenHash string) (User, err
 		TokenID  int64      `db:"token_id"`
 		LastUsed *time.Time `db:"token_last_used_at"`
 	}
-	err := s.r.GetContext(ctx, &row, s.q(`SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at,
+	err := s.r.GetContext(ctx, &row, s.q(`SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, u.disabled_at, u.sessions_revoked_at,
 		t.id AS token_id, t.last_used_at AS token_last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL`), tokenHash)

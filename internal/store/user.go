@@ -31,12 +31,15 @@ type User struct {
 	PasswordHash string     `db:"password_hash" json:"-"`
 	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
 	DisabledAt   *time.Time `db:"disabled_at" json:"disabled_at,omitempty"`
+	// SessionsRevokedAt ends every session that began before it (set when
+	// the account is disabled).
+	SessionsRevokedAt *time.Time `db:"sessions_revoked_at" json:"-"`
 }
 
 // Disabled reports whether the account may not log in or use its tokens.
 func (u User) Disabled() bool { return u.DisabledAt != nil }
 
-const userCols = `id, email, name, role, password_hash, created_at, disabled_at`
+const userCols = `id, email, name, role, password_hash, created_at, disabled_at, sessions_revoked_at`
 
 // ErrLastAdmin refuses to demote or disable the only enabled admin.
 var ErrLastAdmin = errors.New("the last admin keeps the admin role")
@@ -151,8 +154,9 @@ func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx) error {
 }
 
 // SetUserDisabled disables an account (keeping the first time it was
-// disabled) or enables it again; it returns the account as it now is.
-// Disabling the last enabled admin is refused with ErrLastAdmin.
+// disabled), which also ends its sessions for good, or enables it again; it
+// returns the account as it now is. Disabling the last enabled admin is
+// refused with ErrLastAdmin.
 func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) (User, error) {
 	var u User
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -162,17 +166,19 @@ func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) (U
 		if disabled == u.Disabled() {
 			return nil
 		}
-		var at *time.Time
-		if disabled {
-			if u.Role == RoleAdmin {
-				if err := s.keepAnAdmin(ctx, tx); err != nil {
-					return err
-				}
+		if disabled && u.Role == RoleAdmin {
+			if err := s.keepAnAdmin(ctx, tx); err != nil {
+				return err
 			}
-			now := time.Now().UTC()
-			at = &now
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET disabled_at = ? WHERE id = ?`), at, id); err != nil {
+		at := time.Now().UTC()
+		var err error
+		if disabled {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE users SET disabled_at = ?, sessions_revoked_at = ? WHERE id = ?`), at, at, id)
+		} else {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE users SET disabled_at = NULL WHERE id = ?`), id)
+		}
+		if err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &u, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id)

@@ -139,6 +139,8 @@ func TestDisableAccount(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			f := newAccountFixture(t, d)
 			ws := f.dialRoom(f.interviewID, f.ivyToken)
+			idle := f.client() // a session that makes no request while the account is disabled
+			idle.login("ivy@example.com")
 
 			if r := f.adminPost("/admin/users/" + itoa(f.ivyID) + "/disable"); r.status != http.StatusSeeOther {
 				t.Fatalf("disable: %d %s", r.status, r.body)
@@ -155,7 +157,8 @@ func TestDisableAccount(t *testing.T) {
 			if st := f.dialStatus(f.interviewID, f.ivyToken); st != http.StatusUnauthorized {
 				t.Fatalf("reconnecting: %d", st)
 			}
-			r := f.client().postForm("/login", url.Values{"_csrf": {f.ivy.csrf("/login")}, "email": {"ivy@example.com"}, "password": {"password-ivy@example.com"}})
+			lc := f.client()
+			r := lc.postForm("/login", url.Values{"_csrf": {lc.csrf("/login")}, "email": {"ivy@example.com"}, "password": {"password-ivy@example.com"}})
 			if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Wrong email or password.") {
 				t.Fatalf("a disabled account logs in: %d", r.status)
 			}
@@ -170,6 +173,13 @@ func TestDisableAccount(t *testing.T) {
 				t.Fatalf("the token after enabling: %d", st)
 			}
 			f.client().login("ivy@example.com")
+			// Sessions begun before the disable stay over: a stolen cookie
+			// does not come back with the account.
+			for _, c := range []*client{f.ivy, idle} {
+				if r := c.get("/staff/questions"); r.status != http.StatusSeeOther {
+					t.Fatalf("a session from before the disable works again: %d", r.status)
+				}
+			}
 		})
 	}
 }

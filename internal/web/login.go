@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,6 +75,7 @@ func (h *handler) startSession(c *fiber.Ctx, userID int64) error {
 		return err
 	}
 	sess.Set(sessionUserID, userID)
+	sess.Set(sessionStart, time.Now().UnixMilli())
 	return sess.Save()
 }
 

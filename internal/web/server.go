@@ -47,6 +47,7 @@ const (
 	sessionCookie = "ace_session"
 	csrfCookie    = "ace_csrf"
 	sessionUserID = "uid"
+	sessionStart  = "start" // Unix ms of the login, to end sessions older than a disable
 	localUser     = "user"
 	localCSRF     = "csrf"
 	localBearer   = "bearer"

@@ -2,6 +2,9 @@
 -- A disabled account keeps its rows (interviews, notes, events name it) but
 -- cannot log in; its sessions and tokens stop working on the next request.
 ALTER TABLE users ADD COLUMN disabled_at TIMESTAMP;
+-- Sessions that began before this time are over, even once the account is
+-- enabled again: a stolen cookie must not outlive the disable.
+ALTER TABLE users ADD COLUMN sessions_revoked_at TIMESTAMP;
 
 -- What `ace token list` and the admin page show: a label and when the token
 -- was last used (written at most once a minute per token).
@@ -33,4 +36,5 @@ DROP TABLE login_throttle;
 DROP INDEX api_tokens_user;
 ALTER TABLE api_tokens DROP COLUMN last_used_at;
 ALTER TABLE api_tokens DROP COLUMN name;
+ALTER TABLE users DROP COLUMN sessions_revoked_at;
 ALTER TABLE users DROP COLUMN disabled_at;
