@@ -51,8 +51,8 @@ func TestRemoveInterviewer(t *testing.T) {
 	if st := f.apiJSON("DELETE", path(bob), f.alice, nil, nil); st != http.StatusNoContent {
 		t.Fatalf("remove: %d", st)
 	}
-	if code := ws.closeCode(); code < 4000 {
-		t.Fatalf("bob's socket closed with %d, want a 4xxx code", code)
+	if code := ws.closeCode(); code != 4001 {
+		t.Fatalf("bob's socket closed with %d, want 4001", code)
 	}
 	if st := f.dialStatus(iv.ID, f.bob); st != http.StatusForbidden {
 		t.Fatalf("bob reconnecting: %d", st)
