@@ -18,8 +18,10 @@ import {
   visit,
   screenshot,
   expectText,
+  expectCount,
   resultCount,
 } from './harness.mjs';
+import { apiCall } from './rooms.mjs';
 
 const execFileP = promisify(execFile);
 const ADMIN = { email: 'admin@example.test', name: 'Grace Admin', role: 'admin', password: 'correct-horse-battery' };
@@ -353,6 +355,23 @@ describe('staff', { timeout: 300_000 }, () => {
     await page.locator('table#tokens tr[data-token-id][data-revoked="true"]').filter({ hasText: 'ci runner' }).waitFor();
     const api = await page.request.get(`${server.url}/api/v1/interviews`, { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(api.status(), 401, 'the revoked token is refused');
+  });
+
+  it('removes a co-interviewer from a panel on the manage page', async () => {
+    await goto(page, server, '/interviews/new');
+    const created = await apiCall(page, 'POST', '/api/v1/interviews', { title: 'Panel check', interviewers: ['rita@example.test'] });
+    assert.equal(created.status, 201, `create: ${JSON.stringify(created.body)}`);
+    await goto(page, server, `/interviews/${created.body.id}`);
+    const members = page.locator('#panel li[data-participant-id]');
+    await expectCount(members, 2);
+    await visit(page, 'manage-panel');
+    await page.getByRole('button', { name: 'Remove Rita Reviewer from the panel' }).click(); // newPage accepts the confirm
+    await expectText(page.locator('#panel-status'), /Removed Rita Reviewer from the panel/);
+    await expectCount(members, 1);
+    assert.equal(await page.locator('#panel button').count(), 0, 'the last interviewer has no Remove button');
+    const again = await apiCall(page, 'GET', `/api/v1/interviews/${created.body.id}`);
+    const rita = again.body.participants.find((p) => p.email === 'rita@example.test');
+    assert.ok(rita?.revoked_at, 'Rita is marked removed');
   });
 
   it('logs out', async () => {
