@@ -5,9 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   startServer,
   addUser,
+  aceBin,
   launchBrowser,
   newPage,
   goto,
@@ -15,9 +18,12 @@ import {
   visit,
   screenshot,
   expectText,
+  expectCount,
   resultCount,
 } from './harness.mjs';
+import { apiCall } from './rooms.mjs';
 
+const execFileP = promisify(execFile);
 const ADMIN = { email: 'admin@example.test', name: 'Grace Admin', role: 'admin', password: 'correct-horse-battery' };
 const MARKER = 'xylophonequux';
 const XSS = '<script>window.__pwned=1</script>';
@@ -322,6 +328,50 @@ describe('staff', { timeout: 300_000 }, () => {
       'interviewer',
     );
     await screenshot(page, 'users-changed');
+
+    // Disable and enable Rita: the row says so; the admin's own row offers no "Disable".
+    const own = page.locator(`table#users tr[data-email="${ADMIN.email}"]`);
+    assert.equal(await own.getByRole('button', { name: /^Disable/ }).count(), 0, 'no Disable on the own row');
+    await submit(page, row.getByRole('button', { name: 'Disable rita@example.test' }));
+    await expectText(flash(), /Account disabled/);
+    const disabled = page.locator('table#users tr[data-email="rita@example.test"][data-disabled="true"]');
+    await expectText(disabled, /Disabled since/);
+    await visit(page, 'users-disabled');
+    await submit(page, disabled.getByRole('button', { name: 'Enable rita@example.test' }));
+    await expectText(flash(), /Account enabled/);
+    assert.equal(await page.locator('table#users tr[data-email="rita@example.test"]').getAttribute('data-disabled'), null);
+
+    // An API token is listed (never the token itself) and revoked.
+    const { stdout } = await execFileP(await aceBin(), ['token', 'create', '--data-dir', server.dataDir, '--email', ADMIN.email, '--name', 'ci runner'],
+      { env: server.env });
+    const token = stdout.trim().split(/\s+/).pop();
+    await goto(page, server, '/admin/users');
+    const tokenRow = page.locator('table#tokens tr[data-token-id]').filter({ hasText: 'ci runner' });
+    await tokenRow.waitFor();
+    assert.ok(!(await page.content()).includes(token), 'the users page shows the token');
+    await visit(page, 'users-tokens');
+    await submit(page, tokenRow.getByRole('button', { name: /^Revoke/ }));
+    await expectText(flash(), /API token revoked/);
+    await page.locator('table#tokens tr[data-token-id][data-revoked="true"]').filter({ hasText: 'ci runner' }).waitFor();
+    const api = await page.request.get(`${server.url}/api/v1/interviews`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(api.status(), 401, 'the revoked token is refused');
+  });
+
+  it('removes a co-interviewer from a panel on the manage page', async () => {
+    await goto(page, server, '/interviews/new');
+    const created = await apiCall(page, 'POST', '/api/v1/interviews', { title: 'Panel check', interviewers: ['rita@example.test'] });
+    assert.equal(created.status, 201, `create: ${JSON.stringify(created.body)}`);
+    await goto(page, server, `/interviews/${created.body.id}`);
+    const members = page.locator('#panel li[data-participant-id]');
+    await expectCount(members, 2);
+    await visit(page, 'manage-panel');
+    await page.getByRole('button', { name: 'Remove Rita Reviewer from the panel' }).click(); // newPage accepts the confirm
+    await expectText(page.locator('#panel-status'), /Removed Rita Reviewer from the panel/);
+    await expectCount(members, 1);
+    assert.equal(await page.locator('#panel button').count(), 0, 'the last interviewer has no Remove button');
+    const again = await apiCall(page, 'GET', `/api/v1/interviews/${created.body.id}`);
+    const rita = again.body.participants.find((p) => p.email === 'rita@example.test');
+    assert.ok(rita?.revoked_at, 'Rita is marked removed');
   });
 
   it('logs out', async () => {

@@ -155,14 +155,15 @@ func TestUserAndTokenCommands(t *testing.T) {
 func TestMigrateAndHelp(t *testing.T) {
 	dir := t.TempDir()
 	out, err := run(t, "", "migrate", "--data-dir", dir)
-	if err != nil || !strings.Contains(out, "Applied 4 migration(s) to the sqlite database.") {
+	if err != nil || !strings.Contains(out, "Applied 5 migration(s) to the sqlite database.") {
 		t.Fatalf("migrate: %v %s", err, out)
 	}
 	out, _ = run(t, "", "migrate", "--data-dir", dir)
 	if !strings.Contains(out, "Applied 0 migration(s)") {
 		t.Fatalf("second migrate: %s", out)
 	}
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"import", "--help"}, {"user", "add", "--help"}, {"token", "create", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"import", "--help"}, {"user", "add", "--help"}, {"user", "disable", "--help"}, {"user", "enable", "--help"},
+		{"token", "create", "--help"}, {"token", "list", "--help"}, {"token", "revoke", "--help"}} {
 		out, err := run(t, "", args...)
 		if err != nil || !strings.Contains(out, "USAGE") {
 			t.Fatalf("%v: %v\n%s", args, err, out)

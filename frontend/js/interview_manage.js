@@ -1,5 +1,6 @@
 // An interview's candidates: invite links (shown once, kept in this tab),
-// copy, new link (POST .../invite), revoke (DELETE .../invite), add more.
+// copy, new link (POST .../invite), revoke (DELETE .../invite), add more;
+// and its panel: remove an interviewer (DELETE .../interviewers/{pid}).
 
 import { api } from './api.js';
 import { h, $, clear, srOnly } from './dom.js';
@@ -79,6 +80,38 @@ async function revoke(tr) {
 }
 
 for (const tr of tbody.querySelectorAll('tr')) renderRow(tr);
+
+// The panel: a "Remove" button on each interviewer while more than one is left.
+const panel = $('#panel');
+const panelStatus = $('#panel-status');
+
+function renderPanel() {
+  const items = [...panel.querySelectorAll('li')];
+  for (const li of items) {
+    const actions = li.querySelector('.panel-actions');
+    clear(actions);
+    if (items.length > 1) {
+      actions.append(h('button', { type: 'button', class: 'danger small', on: { click: () => removeInterviewer(li) } },
+        'Remove', srOnly(` ${li.dataset.name} from the panel`)));
+    }
+  }
+}
+
+async function removeInterviewer(li) {
+  const name = li.dataset.name;
+  if (!window.confirm(`Remove ${name} from this interview? Their connections to the room are closed and they can no longer open it.`)) return;
+  try {
+    await api('DELETE', `/api/v1/interviews/${id}/interviewers/${li.dataset.participantId}`);
+    li.remove();
+    renderPanel();
+    panelStatus.textContent = `Removed ${name} from the panel.`;
+    panel.querySelector('button')?.focus();
+  } catch (err) {
+    panelStatus.textContent = `Could not remove ${name}: ${err.message}`;
+  }
+}
+
+renderPanel();
 
 const form = $('#add-candidate-form');
 form.addEventListener('submit', async (ev) => {

@@ -43,3 +43,44 @@ func TestNewToken(t *testing.T) {
 		t.Fatalf("hash %q of %q is wrong", ha, a)
 	}
 }
+
+func TestCheckNewPassword(t *testing.T) {
+	for _, tc := range []struct {
+		pw   string
+		want error
+	}{
+		{"correct horse battery", nil},
+		{"éléphant ok", nil},         // 11 characters
+		{"ééééé", ErrPasswordShort},  // 10 bytes, 5 characters
+		{"日本語のパス", ErrPasswordShort}, // 18 bytes, 6 characters
+		{"short", ErrPasswordShort},
+		{strings.Repeat(" ", 10), ErrPasswordBlank},
+		{"\t\n \u00a0\u2003     ", ErrPasswordBlank},
+		{strings.Repeat("x", MaxPasswordLen+1), ErrPasswordLong},
+		{strings.Repeat("é", MaxPasswordLen), nil}, // 2048 bytes, 1024 characters
+		{"1234567890", ErrPasswordCommon},
+		{"Password123", ErrPasswordCommon},
+		{"QWERTYUIOP", ErrPasswordCommon},
+		{" qwertyuiop ", ErrPasswordCommon},
+	} {
+		if err := CheckNewPassword(tc.pw); !errors.Is(err, tc.want) {
+			t.Errorf("CheckNewPassword(%q) = %v, want %v", tc.pw, err, tc.want)
+		}
+	}
+}
+
+// TestCommonPasswordList keeps the embedded list useful: every entry could
+// otherwise be chosen (long enough) and is found.
+func TestCommonPasswordList(t *testing.T) {
+	if len(commonPasswords) < 100 {
+		t.Fatalf("only %d common passwords", len(commonPasswords))
+	}
+	for pw := range commonPasswords {
+		if len([]rune(pw)) < MinPasswordLen {
+			t.Errorf("%q is shorter than %d characters: the length rule refuses it already", pw, MinPasswordLen)
+		}
+		if err := CheckNewPassword(strings.ToUpper(pw)); !errors.Is(err, ErrPasswordCommon) {
+			t.Errorf("%q: %v", pw, err)
+		}
+	}
+}

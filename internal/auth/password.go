@@ -24,9 +24,6 @@ const (
 	saltLen      = 16
 )
 
-// MinPasswordLen is the shortest password accepted for a staff account.
-const MinPasswordLen = 10
-
 // ErrMismatch means the password does not match the hash.
 var ErrMismatch = errors.New("auth: password does not match")
 

@@ -84,6 +84,7 @@ func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
 	go web.PurgeSessions(purgeCtx, st, log, time.Hour)
+	go web.RelayKicks(purgeCtx, st, hub, log, time.Second)
 
 	select {
 	case err := <-served:

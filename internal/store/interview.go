@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -164,16 +165,18 @@ func (s *Store) GetInterview(ctx context.Context, id int64) (Interview, error) {
 	return iv, nil
 }
 
-// ListInterviews returns the interviews a user may run (all of them for
-// admins and reviewers), newest first.
+// ListInterviews returns the interviews a user may run, those whose panel
+// they are on (all of them for admins and reviewers), newest first.
 func (s *Store) ListInterviews(ctx context.Context, userID int64, all bool) ([]Interview, error) {
 	ivs := []Interview{}
 	var err error
 	if all {
 		err = s.r.SelectContext(ctx, &ivs, `SELECT `+interviewCols+` FROM interviews ORDER BY id DESC`)
 	} else {
-		err = s.r.SelectContext(ctx, &ivs, s.q(`SELECT `+interviewCols+` FROM interviews WHERE created_by = ?
-			OR id IN (SELECT interview_id FROM participants WHERE user_id = ?) ORDER BY id DESC`), userID, userID)
+		// The panel decides, not who created it: a creator removed from the
+		// panel no longer runs the interview.
+		err = s.r.SelectContext(ctx, &ivs, s.q(`SELECT `+interviewCols+` FROM interviews
+			WHERE id IN (SELECT interview_id FROM participants WHERE user_id = ? AND revoked_at IS NULL) ORDER BY id DESC`), userID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: list interviews: %w", err)
@@ -279,28 +282,66 @@ func (s *Store) ParticipantByToken(ctx context.Context, tokenHash string) (Parti
 	return p, nil
 }
 
-// ParticipantByUser returns a staff user's participant row in an interview; ErrNotFound if none.
+// ParticipantByUser returns a staff user's participant row in an interview
+// while they are on its panel; ErrNotFound if they never were or were removed.
 func (s *Store) ParticipantByUser(ctx context.Context, interviewID, userID int64) (Participant, error) {
 	var p Participant
-	if err := s.r.GetContext(ctx, &p, s.q(`SELECT `+participantCols+` FROM participants WHERE interview_id = ? AND user_id = ?`), interviewID, userID); err != nil {
+	if err := s.r.GetContext(ctx, &p, s.q(`SELECT `+participantCols+` FROM participants WHERE interview_id = ? AND user_id = ? AND revoked_at IS NULL`),
+		interviewID, userID); err != nil {
 		return p, fmt.Errorf("store: participant of user %d: %w", userID, notFound(err))
 	}
 	return p, nil
 }
 
 // EnsureInterviewer makes a staff user a participant (an admin joining a room
-// they are not on) and returns the row.
+// they are not on) and returns the row. Admins may join every room, so this
+// also puts back an admin who was removed from the panel.
 func (s *Store) EnsureInterviewer(ctx context.Context, interviewID int64, u User) (Participant, error) {
 	p, err := s.ParticipantByUser(ctx, interviewID, u.ID)
 	if err == nil {
 		return p, nil
 	}
 	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (interview_id, user_id) DO NOTHING`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC())
+		ON CONFLICT (interview_id, user_id) DO UPDATE SET revoked_at = NULL`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC())
 	if err != nil {
 		return p, fmt.Errorf("store: add interviewer: %w", err)
 	}
 	return s.ParticipantByUser(ctx, interviewID, u.ID)
+}
+
+// ErrLastInterviewer refuses to remove the only interviewer of a panel: the
+// interview would have nobody (but admins) to run it.
+var ErrLastInterviewer = errors.New("the last interviewer stays on the panel")
+
+// RemoveInterviewer takes an interviewer off an interview's panel. The row
+// stays, marked removed (revoked_at), because events and notes name its id.
+// Removing someone already removed changes nothing; ErrNotFound if there is
+// no such interviewer, ErrLastInterviewer for the last one.
+func (s *Store) RemoveInterviewer(ctx context.Context, interviewID, participantID int64) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var p Participant
+		if err := tx.GetContext(ctx, &p, s.q(`SELECT `+participantCols+` FROM participants WHERE id = ? AND interview_id = ? AND role = ?`),
+			participantID, interviewID, PartInterviewer); err != nil {
+			return notFound(err)
+		}
+		if p.RevokedAt != nil {
+			return nil
+		}
+		var live int
+		if err := tx.GetContext(ctx, &live, s.q(`SELECT count(*) FROM participants WHERE interview_id = ? AND role = ? AND revoked_at IS NULL`),
+			interviewID, PartInterviewer); err != nil {
+			return err
+		}
+		if live <= 1 {
+			return ErrLastInterviewer
+		}
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE participants SET revoked_at = ? WHERE id = ?`), time.Now().UTC(), participantID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: remove interviewer %d from interview %d: %w", participantID, interviewID, err)
+	}
+	return nil
 }
 
 // RotateInvite gives a candidate a new invite token (hash), which also lifts

@@ -24,17 +24,24 @@ func ValidRole(r string) bool {
 
 // User is a staff account.
 type User struct {
-	ID           int64     `db:"id" json:"id"`
-	Email        string    `db:"email" json:"email"`
-	Name         string    `db:"name" json:"name"`
-	Role         string    `db:"role" json:"role"`
-	PasswordHash string    `db:"password_hash" json:"-"`
-	CreatedAt    time.Time `db:"created_at" json:"created_at"`
+	ID           int64      `db:"id" json:"id"`
+	Email        string     `db:"email" json:"email"`
+	Name         string     `db:"name" json:"name"`
+	Role         string     `db:"role" json:"role"`
+	PasswordHash string     `db:"password_hash" json:"-"`
+	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
+	DisabledAt   *time.Time `db:"disabled_at" json:"disabled_at,omitempty"`
+	// SessionsRevokedAt ends every session that began before it (set when
+	// the account is disabled).
+	SessionsRevokedAt *time.Time `db:"sessions_revoked_at" json:"-"`
 }
 
-const userCols = `id, email, name, role, password_hash, created_at`
+// Disabled reports whether the account may not log in or use its tokens.
+func (u User) Disabled() bool { return u.DisabledAt != nil }
 
-// ErrLastAdmin refuses to demote the only admin.
+const userCols = `id, email, name, role, password_hash, created_at, disabled_at, sessions_revoked_at`
+
+// ErrLastAdmin refuses to demote or disable the only enabled admin.
 var ErrLastAdmin = errors.New("the last admin keeps the admin role")
 
 // NormalizeEmail is how emails are compared and stored.
@@ -106,30 +113,80 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetUserRole changes a role. It refuses (ErrConflict) to demote the last
-// admin, which would leave nobody able to manage accounts.
-func (s *Store) SetUserRole(ctx context.Context, id int64, role string) error {
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		var cur string
-		if err := tx.GetContext(ctx, &cur, s.q(`SELECT role FROM users WHERE id = ?`), id); err != nil {
+// SetUserRole changes a role and reports whether it changed. It refuses
+// (ErrLastAdmin) to demote the last enabled admin, which would leave nobody
+// able to manage accounts.
+func (s *Store) SetUserRole(ctx context.Context, id int64, role string) (changed bool, err error) {
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		var u User
+		if err := tx.GetContext(ctx, &u, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id); err != nil {
 			return notFound(err)
 		}
-		if cur == RoleAdmin && role != RoleAdmin {
-			var admins int
-			if err := tx.GetContext(ctx, &admins, s.q(`SELECT count(*) FROM users WHERE role = ?`), RoleAdmin); err != nil {
+		if u.Role == role {
+			return nil
+		}
+		if u.Role == RoleAdmin && !u.Disabled() {
+			if err := s.keepAnAdmin(ctx, tx); err != nil {
 				return err
 			}
-			if admins <= 1 {
-				return ErrLastAdmin
-			}
 		}
+		changed = true
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE users SET role = ? WHERE id = ?`), role, id)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: set role of user %d: %w", id, err)
+		return false, fmt.Errorf("store: set role of user %d: %w", id, err)
+	}
+	return changed, nil
+}
+
+// keepAnAdmin returns ErrLastAdmin unless another enabled admin remains when
+// one enabled admin stops being one.
+func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx) error {
+	var admins int
+	if err := tx.GetContext(ctx, &admins, s.q(`SELECT count(*) FROM users WHERE role = ? AND disabled_at IS NULL`), RoleAdmin); err != nil {
+		return err
+	}
+	if admins <= 1 {
+		return ErrLastAdmin
 	}
 	return nil
+}
+
+// SetUserDisabled disables an account (keeping the first time it was
+// disabled), which also ends its sessions for good, or enables it again; it
+// returns the account as it now is. Disabling the last enabled admin is
+// refused with ErrLastAdmin.
+func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) (User, error) {
+	var u User
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &u, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id); err != nil {
+			return notFound(err)
+		}
+		if disabled == u.Disabled() {
+			return nil
+		}
+		if disabled && u.Role == RoleAdmin {
+			if err := s.keepAnAdmin(ctx, tx); err != nil {
+				return err
+			}
+		}
+		at := time.Now().UTC()
+		var err error
+		if disabled {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE users SET disabled_at = ?, sessions_revoked_at = ? WHERE id = ?`), at, at, id)
+		} else {
+			_, err = tx.ExecContext(ctx, s.q(`UPDATE users SET disabled_at = NULL WHERE id = ?`), id)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &u, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), id)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("store: set user %d disabled=%t: %w", id, disabled, err)
+	}
+	return u, nil
 }
 
 // SetUserPassword replaces a password hash.

@@ -26,17 +26,20 @@ func TestUsersAndTokens(t *testing.T) {
 		if got, err := s.UserByEmail(ctx, "ADA@example.com"); err != nil || got.ID != a.ID {
 			t.Fatalf("by email: %+v %v", got, err)
 		}
-		if err := s.SetUserRole(ctx, a.ID, store.RoleReviewer); !errors.Is(err, store.ErrLastAdmin) {
+		if _, err := s.SetUserRole(ctx, a.ID, store.RoleReviewer); !errors.Is(err, store.ErrLastAdmin) {
 			t.Fatalf("demoting the last admin: %v", err)
 		}
 		b, _ := s.CreateUser(ctx, "bob@example.com", "Bob", store.RoleInterviewer, "h3")
-		if err := s.SetUserRole(ctx, b.ID, store.RoleAdmin); err != nil {
-			t.Fatal(err)
+		if changed, err := s.SetUserRole(ctx, b.ID, store.RoleAdmin); err != nil || !changed {
+			t.Fatal(changed, err)
 		}
-		if err := s.SetUserRole(ctx, a.ID, store.RoleReviewer); err != nil {
+		if changed, err := s.SetUserRole(ctx, b.ID, store.RoleAdmin); err != nil || changed {
+			t.Fatalf("setting the same role: changed %t, %v", changed, err)
+		}
+		if _, err := s.SetUserRole(ctx, a.ID, store.RoleReviewer); err != nil {
 			t.Fatalf("demoting one of two admins: %v", err)
 		}
-		if err := s.SetUserRole(ctx, 9999, store.RoleReviewer); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.SetUserRole(ctx, 9999, store.RoleReviewer); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown user: %v", err)
 		}
 		if err := s.CreateAPIToken(ctx, b.ID, "hash-b"); err != nil {
@@ -45,8 +48,8 @@ func TestUsersAndTokens(t *testing.T) {
 		if u, err := s.UserByAPIToken(ctx, "hash-b"); err != nil || u.ID != b.ID {
 			t.Fatalf("by token: %+v %v", u, err)
 		}
-		if err := s.RevokeAPITokens(ctx, b.ID); err != nil {
-			t.Fatal(err)
+		if n, err := s.RevokeAPITokens(ctx, b.ID); err != nil || n != 1 {
+			t.Fatal(n, err)
 		}
 		if _, err := s.UserByAPIToken(ctx, "hash-b"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("revoked token: %v", err)

@@ -33,7 +33,13 @@ type env struct {
 
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
-	s := storetest.New(t, d)
+	return newEnvOn(t, storetest.New(t, d), config.Default())
+}
+
+// newEnvOn runs a server with cfg on an existing store: two of them on one
+// PostgreSQL database are two instances.
+func newEnvOn(t *testing.T, s *store.Store, cfg config.Config) *env {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	b, err := bus.Connect("", log)
 	if err != nil {
@@ -45,7 +51,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 		t.Fatal(err)
 	}
 	m := web.NewMetrics()
-	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log, Metrics: m})
+	app, err := web.New(web.Deps{Config: cfg, Store: s, Bus: b, Hub: hub, Log: log, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}

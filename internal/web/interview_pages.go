@@ -56,9 +56,10 @@ func (h *handler) interviewManagePage(c *fiber.Ctx) error {
 	}
 	d := manageData{Interview: iv, Questions: qs, Created: c.Query("created") != ""}
 	for _, p := range ps {
-		if p.Role == store.PartCandidate {
+		switch {
+		case p.Role == store.PartCandidate:
 			d.Candidates = append(d.Candidates, p)
-		} else {
+		case p.RevokedAt == nil: // removed interviewers are off the panel
 			d.Interviewers = append(d.Interviewers, p)
 		}
 	}

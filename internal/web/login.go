@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,10 +24,16 @@ func (h *handler) loginPage(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "login", page{Title: "Log in", Data: fiber.Map{"Next": next}})
 }
 
-// login: POST /login. Failures are 401 so the limiter counts them.
+// login: POST /login. Every attempt is counted before the password is
+// checked (login_throttle.go); a success takes its count back.
 func (h *handler) login(c *fiber.Ctx) error {
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	next, _ := localPath(c.FormValue("next"))
+	if ok, err := h.admitLogin(c, email); err != nil {
+		return err
+	} else if !ok {
+		return h.tooManyLogins(c)
+	}
 	fail := func() error {
 		return h.render(c, fiber.StatusUnauthorized, "login", page{Title: "Log in", Error: "Wrong email or password.",
 			Data: fiber.Map{"Next": next, "Email": email}})
@@ -38,11 +46,16 @@ func (h *handler) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := auth.CheckPassword(c.UserContext(), u.PasswordHash, password); err != nil {
-		if !errors.Is(err, auth.ErrMismatch) {
+	// A disabled account's password is still checked, so its answer takes as
+	// long as any other wrong login and says no more.
+	if err := auth.CheckPassword(c.UserContext(), u.PasswordHash, password); err != nil || u.Disabled() {
+		if err != nil && !errors.Is(err, auth.ErrMismatch) {
 			h.Log.Error("check password", slog.Int64("user_id", u.ID), slog.Any("error", err))
 		}
 		return fail()
+	}
+	if err := h.loginSucceeded(c, email); err != nil {
+		return err
 	}
 	if err := h.startSession(c, u.ID); err != nil {
 		return err
@@ -62,6 +75,7 @@ func (h *handler) startSession(c *fiber.Ctx, userID int64) error {
 		return err
 	}
 	sess.Set(sessionUserID, userID)
+	sess.Set(sessionStart, time.Now().UnixMilli())
 	return sess.Save()
 }
 
@@ -75,11 +89,6 @@ func (h *handler) logout(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/?flash=out", fiber.StatusSeeOther)
-}
-
-// tooManyLogins answers when a login limiter trips.
-func (h *handler) tooManyLogins(c *fiber.Ctx) error {
-	return errCode(fiber.StatusTooManyRequests, "rate_limited", "Too many failed attempts. Wait a few minutes and try again.")
 }
 
 // setupPage: GET /setup/{token}, while no account exists.
@@ -102,6 +111,12 @@ func (h *handler) setup(c *fiber.Ctx) error {
 		return h.render(c, fiber.StatusBadRequest, "setup", page{Title: "Create the first admin", Error: msg,
 			Data: fiber.Map{"Token": token, "Name": name, "Email": email}})
 	}
+	// The address alone is counted: wrong links and refused forms.
+	if ok, err := h.admitLogin(c, ""); err != nil {
+		return err
+	} else if !ok {
+		return h.tooManyLogins(c)
+	}
 	if msg := checkAccount(name, email, password); msg != "" {
 		return again(msg)
 	}
@@ -116,6 +131,9 @@ func (h *handler) setup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.loginSucceeded(c, ""); err != nil {
+		return err
+	}
 	if err := h.startSession(c, u.ID); err != nil {
 		return err
 	}
@@ -125,15 +143,23 @@ func (h *handler) setup(c *fiber.Ctx) error {
 
 // checkAccount returns what is wrong with new account details, or "".
 func checkAccount(name, email, password string) string {
+	name = strings.TrimSpace(name)
 	switch {
-	case name == "" || len(name) > 100:
+	case name == "" || utf8.RuneCountInString(name) > 100:
 		return "Enter a name of at most 100 characters."
 	case !strings.Contains(email, "@") || len(email) > 254 || strings.ContainsAny(email, " \t\r\n"):
 		return "Enter a valid email address."
-	case len(password) < auth.MinPasswordLen:
-		return "Use a password of at least 10 characters."
-	case len(password) > 1024:
-		return "Use a password of at most 1024 characters."
+	}
+	if err := auth.CheckNewPassword(password); err != nil {
+		return sentence(err.Error())
 	}
 	return ""
+}
+
+// sentence capitalises a message and ends it with a full stop.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"github.com/ace-interviews/ace/internal/auth"
 	"github.com/ace-interviews/ace/internal/store"
@@ -30,7 +31,7 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 			return c.Next()
 		}
 		if errors.Is(err, store.ErrNotFound) {
-			return errCode(fiber.StatusUnauthorized, "bad_token", "the API token is unknown or revoked")
+			return errCode(fiber.StatusUnauthorized, "bad_token", "the API token is unknown or revoked, or its account is disabled")
 		}
 		if err != nil {
 			return err
@@ -48,7 +49,15 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 	}
 	if id, ok := sess.Get(sessionUserID).(int64); ok {
 		u, err := h.Store.UserByID(c.UserContext(), id)
+		// The account is read on every request, so disabling it ends its
+		// sessions at once: a disabled user is treated as logged out, and a
+		// session begun before a disable stays over after the enable.
 		switch {
+		case err == nil && (u.Disabled() || sessionRevoked(sess, u)):
+			h.Log.Debug("session of a disabled user", slog.Int64("user_id", id))
+			if err := sess.Destroy(); err != nil {
+				return err
+			}
 		case err == nil:
 			c.Locals(localUser, &u)
 		case errors.Is(err, store.ErrNotFound):
@@ -58,6 +67,16 @@ func (h *handler) authenticate(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// sessionRevoked reports whether the session began before the account's
+// sessions were ended (sessions without a start time predate that record).
+func sessionRevoked(sess *session.Session, u store.User) bool {
+	if u.SessionsRevokedAt == nil {
+		return false
+	}
+	start, _ := sess.Get(sessionStart).(int64)
+	return start <= u.SessionsRevokedAt.UnixMilli()
 }
 
 func currentUser(c *fiber.Ctx) *store.User {

@@ -247,6 +247,10 @@ func TestAdminUsers(t *testing.T) {
 	c.login("ada@example.com")
 	csrf := c.csrf("/admin/users")
 	add := url.Values{"_csrf": {csrf}, "email": {"new@example.com"}, "name": {"New"}, "role": {"reviewer"}, "password": {"0123456789"}}
+	if r := c.postForm("/admin/users", add); r.status != 400 || !strings.Contains(r.body, "most common") {
+		t.Fatalf("a common password: %d", r.status)
+	}
+	add.Set("password", "nine lives left")
 	if r := c.postForm("/admin/users", add); r.status != 303 {
 		t.Fatalf("add user: %d %s", r.status, r.body)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/fiber/v2/utils"
@@ -38,6 +37,7 @@ type Deps struct {
 type handler struct {
 	Deps
 	sessions *session.Store
+	proxies  proxies // reverse proxies whose X-Forwarded-For is believed
 	views    *views
 	metrics  *Metrics
 	ctx      context.Context // lives as long as the app; rooms run under it
@@ -47,6 +47,7 @@ const (
 	sessionCookie = "ace_session"
 	csrfCookie    = "ace_csrf"
 	sessionUserID = "uid"
+	sessionStart  = "start" // Unix ms of the login, to end sessions older than a disable
 	localUser     = "user"
 	localCSRF     = "csrf"
 	localBearer   = "bearer"
@@ -61,7 +62,7 @@ func New(d Deps) (*fiber.App, error) {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
-	h := &handler{Deps: d, views: v, metrics: d.Metrics, ctx: context.Background()}
+	h := &handler{Deps: d, views: v, metrics: d.Metrics, ctx: context.Background(), proxies: parseProxies(d.Config.TrustedProxies)}
 	if d.Hub != nil {
 		h.metrics.reg.MustRegister(d.Hub.Collectors()...)
 	}
@@ -143,6 +144,7 @@ func New(d Deps) (*fiber.App, error) {
 	api.Post("/interviews/:id/candidates", runAPI, h.apiAddCandidates)
 	api.Delete("/interviews/:id/candidates/:cid/invite", runAPI, h.apiRevokeInvite)
 	api.Post("/interviews/:id/candidates/:cid/invite", runAPI, h.apiRotateInvite)
+	api.Delete("/interviews/:id/interviewers/:pid", runAPI, h.apiRemoveInterviewer)
 	api.Get("/interviews/:id/events", staffAPI, h.apiEvents)
 	app.Use("/api", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
@@ -155,27 +157,12 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/", h.home)
 	app.Get("/questions", h.questionsPage)
 
-	loginLimit := limiter.New(limiter.Config{
-		Max:                    10,
-		Expiration:             5 * time.Minute,
-		SkipSuccessfulRequests: true,
-		KeyGenerator:           func(c *fiber.Ctx) string { return "ip:" + c.IP() },
-		LimitReached:           h.tooManyLogins,
-	})
-	accountLimit := limiter.New(limiter.Config{
-		Max:                    5,
-		Expiration:             5 * time.Minute,
-		SkipSuccessfulRequests: true,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			return "email:" + store.NormalizeEmail(c.FormValue("email"))
-		},
-		LimitReached: h.tooManyLogins,
-	})
+	// Both POSTs count their attempts in the database (login_throttle.go).
 	app.Get("/login", h.loginPage)
-	app.Post("/login", loginLimit, accountLimit, h.login)
+	app.Post("/login", h.login)
 	app.Post("/logout", h.logout)
 	app.Get("/setup/:token", h.setupPage)
-	app.Post("/setup/:token", loginLimit, h.setup)
+	app.Post("/setup/:token", h.setup)
 
 	staff := app.Group("/staff", h.requirePageRole(store.RoleAdmin, store.RoleInterviewer))
 	staff.Get("/questions", h.staffQuestions)
@@ -198,6 +185,9 @@ func New(d Deps) (*fiber.App, error) {
 	admin.Get("/users", h.usersPage)
 	admin.Post("/users", h.userCreate)
 	admin.Post("/users/:id/role", h.userSetRole)
+	admin.Post("/users/:id/disable", h.userDisable)
+	admin.Post("/users/:id/enable", h.userEnable)
+	admin.Post("/tokens/:id/revoke", h.tokenRevoke)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.NewError(fiber.StatusNotFound, "page not found") })
 	return app, nil
@@ -261,7 +251,8 @@ func csrfFromHeaderOrForm(c *fiber.Ctx) (string, error) {
 	return "", csrf.ErrTokenNotFound
 }
 
-// PurgeSessions deletes expired sessions every interval until ctx ends.
+// PurgeSessions deletes expired sessions and login counters every interval
+// until ctx ends.
 func PurgeSessions(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -272,6 +263,9 @@ func PurgeSessions(ctx context.Context, s *store.Store, log *slog.Logger, every 
 		case <-t.C:
 			if err := s.PurgeExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("purge sessions", slog.Any("error", err))
+			}
+			if err := s.PurgeLoginThrottle(ctx, time.Now().Add(-longestLoginWindow())); err != nil && ctx.Err() == nil {
+				log.Warn("purge login counters", slog.Any("error", err))
 			}
 		}
 	}

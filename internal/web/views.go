@@ -130,12 +130,15 @@ func (h *handler) render(c *fiber.Ctx, status int, name string, p page) error {
 // flashes are the confirmations a redirect can ask for by code, so no
 // user-written text travels in a URL.
 var flashes = map[string]string{
-	"saved":   "Question saved.",
-	"deleted": "Question deleted.",
-	"user":    "User added.",
-	"role":    "Role changed.",
-	"welcome": "Welcome to Ace. Your admin account is ready.",
-	"out":     "You are logged out.",
+	"saved":    "Question saved.",
+	"deleted":  "Question deleted.",
+	"user":     "User added.",
+	"role":     "Role changed. Their open connections were closed so the new role applies there too.",
+	"disabled": "Account disabled: its sessions, API tokens and open connections stopped working.",
+	"enabled":  "Account enabled.",
+	"token":    "API token revoked.",
+	"welcome":  "Welcome to Ace. Your admin account is ready.",
+	"out":      "You are logged out.",
 }
 
 // static serves embedded files; the hash in ?v= changes with the content,
