@@ -135,6 +135,7 @@ func (d *delivered) frameFor(id Identity) []byte {
 type snapshot struct {
 	iv           store.Interview
 	self         store.Participant
+	user         *store.User // a staff member's account, read again at join
 	questions    []store.PlannedQuestion
 	timers       []store.Timer
 	participants []store.Participant // staff only
@@ -150,6 +151,13 @@ func loadSnapshot(ctx context.Context, st *store.Store, interviewID int64, id Id
 	}
 	if s.iv, err = st.GetInterview(ctx, interviewID); err != nil {
 		return s, err
+	}
+	if id.UserID != 0 {
+		u, err := st.UserByID(ctx, id.UserID)
+		if err != nil {
+			return s, err
+		}
+		s.user = &u
 	}
 	if s.questions, err = st.PlannedQuestions(ctx, interviewID); err != nil {
 		return s, err
@@ -290,6 +298,10 @@ func admit(id Identity, s snapshot, interviewID int64) *Error {
 		return errf("revoked", "this invite was revoked")
 	case p.RevokedAt != nil:
 		return errf("removed", "you were removed from this interview")
+	case s.user != nil && (s.user.Disabled() || (s.user.Role != store.RoleAdmin && s.user.Role != store.RoleInterviewer)):
+		// The account changed between the upgrade and hello (KickUser reaches
+		// only sockets it finds).
+		return errf("forbidden", "your account may no longer join this room")
 	case candidate && (p.TokenHash == nil || *p.TokenHash != id.TokenHash):
 		return errf("bad_token", "this invite link was replaced by a newer one")
 	case candidate && s.iv.Status == store.StatusEnded:
