@@ -22,10 +22,14 @@ const urgent = new Announcer($('#announce'));
  * How long to wait between drafts while typing (leading and trailing edge).
  * Each draft carries the whole text, so a short answer goes out often enough
  * for the interviewer to see keystrokes within ~100 ms, and a long one less
- * often (about 16 KB/s at most per candidate, and never over a second apart).
+ * often (about 16 KB/s at most per candidate, and never over a second apart);
+ * a room of 200 asks for fewer (the server's draft_interval_ms).
  * @param {number} chars
  */
-const draftEveryMs = (chars) => Math.min(1000, Math.max(80, chars / 16));
+const draftEveryMs = (chars) => Math.min(1000, Math.max(roomDraftMs, chars / 16));
+
+/** The room's own floor for the draft interval (welcome.draft_interval_ms): longer in a big room. */
+let roomDraftMs = 80;
 
 const st = {
   me: 0,
@@ -200,6 +204,7 @@ function draftFailed(err, pos, version) {
     case 'busy':
     case 'rate_limited':
     case 'internal':
+    case 'unavailable':
       if (a.sent === version) a.sent = 0;
       setTimeout(() => sendDraft(pos), 1000);
       break;
@@ -360,6 +365,7 @@ socket.on('welcome', (f) => {
   const again = st.welcomed;
   st.welcomed = true;
   st.me = d.participant_id;
+  if (d.draft_interval_ms > 0) roomDraftMs = d.draft_interval_ms;
   st.status = d.interview.status;
   st.ended = d.interview.status === 'ended';
   st.questions = new Map((d.questions ?? []).map((q) => [q.position, q]));
@@ -434,6 +440,13 @@ socket.on('answer.saved', (f) => {
   const a = answer(d.position);
   a.saved = Math.max(a.saved, d.version);
   if (d.position === st.current) renderSave();
+});
+
+// The server could not store this version: send the text again (the newest, if more was typed).
+socket.on('answer.save_failed', (f) => {
+  const a = answer(f.data.position);
+  if (a.sent <= f.data.version && a.saved < f.data.version) a.sent = 0;
+  setTimeout(() => sendDraft(f.data.position), 1000);
 });
 
 socket.on('answer.submitted', (f) => {
