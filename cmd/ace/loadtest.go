@@ -44,8 +44,22 @@ func loadtestCmd() *cli.Command {
 			&cli.DurationFlag{Name: "push-gap", Value: 250 * time.Millisecond, Usage: "pause between a timer's expiry and the room's next push"},
 			&cli.IntFlag{Name: "dial-workers", Value: 32, Usage: "concurrent WebSocket dials"},
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress line every second"},
+			&cli.IntFlag{Name: "storm", Usage: "instead: a reconnect storm of one room with this many candidates (at most 200), all dropping and reconnecting at once"},
+			&cli.IntFlag{Name: "missed", Value: 50, Usage: "with --storm: durable events stored while the candidates are away"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if n := int(cmd.Int("storm")); n > 0 {
+				rep, err := loadtest.Storm(ctx, loadtest.StormConfig{URLs: cmd.StringSlice("url"), Token: cmd.String("token"),
+					Candidates: n, Missed: int(cmd.Int("missed")), QuestionID: cmd.Int64("seed-question-id")}, cmd.Root().Writer)
+				if err != nil {
+					return err
+				}
+				rep.Print(cmd.Root().Writer)
+				if rep.Exact != rep.Candidates {
+					return cli.Exit(fmt.Sprintf("loadtest: %d of %d candidates were not resumed exactly", rep.Candidates-rep.Exact, rep.Candidates), 1)
+				}
+				return nil
+			}
 			cfg := loadtest.Config{
 				URLs:         cmd.StringSlice("url"),
 				Token:        cmd.String("token"),
