@@ -116,7 +116,8 @@ func NewHub(st *store.Store, nc *nats.Conn, log *slog.Logger, cfg Config) (*Hub,
 	}
 	h.control = sub
 	h.drafts = newDraftWriter(h)
-	for name, loop := range map[string]func(){"sweeper": h.sweepLoop, "seq check": h.checkLoop, "draft writer": func() { h.drafts.run(h.stop) }} {
+	for name, loop := range map[string]func(){"sweeper": h.sweepLoop, "seq check": h.checkLoop, "pinger": h.pingLoop,
+		"draft writer": func() { h.drafts.run(h.stop) }} {
 		h.loopsWG.Add(1)
 		go func() {
 			defer h.loopsWG.Done()
@@ -332,6 +333,26 @@ func (h *Hub) liveRooms() []*Room {
 		}
 	}
 	return rs
+}
+
+// pingLoop pings every socket once per pingEvery, from one ticker for the
+// instance rather than one per socket: an idle socket has no goroutine of
+// its own writing.
+func (h *Hub) pingLoop() {
+	t := time.NewTicker(pingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		h.connMu.Lock()
+		for m := range h.conns {
+			m.ping()
+		}
+		h.connMu.Unlock()
+	}
 }
 
 // checkLoop compares each live room's last delivered seq with the

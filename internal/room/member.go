@@ -47,6 +47,7 @@ type Member struct {
 	room    *Room
 	conn    Conn
 	send    *sendQueue
+	writers sync.WaitGroup // the writer goroutine, while one runs
 	done    chan struct{}
 	once    sync.Once
 	code    int
@@ -98,10 +99,22 @@ func (m *Member) enqueueKeyed(key any, b []byte) {
 // the queue's limit: a replay after reconnect can be long, and must not
 // count as slowness.
 func (m *Member) enqueueReplay(frames [][]byte) {
-	m.send.push(frames, true)
+	if !m.closing() {
+		m.send.push(frames, true)
+	}
 }
 
-// kick closes the socket with a code and reason, once.
+func (m *Member) closing() bool {
+	select {
+	case <-m.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// kick closes the socket with a code and reason, once: the writer flushes
+// what is queued (unless the peer is slow) and sends the close frame.
 func (m *Member) kick(code int, reason string) {
 	m.once.Do(func() {
 		m.code, m.reason = code, reason
@@ -115,37 +128,45 @@ func (m *Member) kick(code int, reason string) {
 			_ = m.conn.SetWriteDeadline(now)
 			_ = m.conn.SetReadDeadline(now)
 		}
+		m.send.wake(false)
 	})
 }
 
-// writeLoop is the member's only writer: frames, pings and the final close.
-func (m *Member) writeLoop() {
-	ping := time.NewTicker(pingEvery)
-	defer ping.Stop()
-	// The reader may be waiting for a frame: give the peer a second to answer
-	// our close, then make its read fail so the handler returns.
-	defer func() { _ = m.conn.SetReadDeadline(time.Now().Add(time.Second)) }()
+// ping asks the writer to ping the peer (the hub's ticker calls it).
+func (m *Member) ping() {
+	if !m.closing() {
+		m.send.wake(true)
+	}
+}
+
+// drain is the member's only writer (concurrent writes panic, STACK.md §3),
+// running while there are frames, a ping or the final close to write.
+func (m *Member) drain() {
+	defer m.writers.Done()
 	for {
-		select {
-		case <-m.send.ready:
-			if err := m.write(m.send.take()); err != nil {
-				m.kick(websocket.CloseAbnormalClosure, "")
-				return
-			}
-		case <-ping.C:
-			if err := m.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
-				m.kick(websocket.CloseAbnormalClosure, "")
-				return
-			}
-		case <-m.done:
+		closing := m.closing()
+		frames, ping, ok := m.send.next(closing)
+		if !ok {
+			return
+		}
+		if closing {
 			// Flush what is queued unless the peer is slow, then say why we close.
-			if m.code != closeSlow && m.write(m.send.take()) != nil {
-				return
-			}
-			if m.code != websocket.CloseAbnormalClosure {
+			// Nothing more after a failed write; nothing queued to a slow peer.
+			gone := m.code == websocket.CloseAbnormalClosure
+			if !gone && (m.code == closeSlow || m.write(frames) == nil) {
 				_ = m.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.reason), time.Now().Add(time.Second))
 			}
+			// The reader may be waiting for a frame: give the peer a second to
+			// answer our close, then make its read fail so the handler returns.
+			_ = m.conn.SetReadDeadline(time.Now().Add(time.Second))
 			return
+		}
+		err := m.write(frames)
+		if err == nil && ping {
+			err = m.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+		}
+		if err != nil {
+			m.kick(websocket.CloseAbnormalClosure, "")
 		}
 	}
 }
@@ -164,15 +185,15 @@ func (m *Member) write(frames [][]byte) error {
 // requests. It returns only after the writer has stopped, because the
 // connection is pooled and reset when the handler returns (STACK.md §2).
 func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identity) {
-	m := &Member{id: id, conn: conn, send: newSendQueue(h.cfg.queueFor(id)), done: make(chan struct{}),
-		limiter: rate.NewLimiter(ratePerSec, rateBurst)}
+	m := &Member{id: id, conn: conn, done: make(chan struct{}), limiter: rate.NewLimiter(ratePerSec, rateBurst)}
+	m.send = newSendQueue(h.cfg.queueFor(id), &m.writers, m.drain)
 	conn.SetReadLimit(MaxFrameBytes)
 	_ = conn.SetReadDeadline(time.Now().Add(helloWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
 
-	writerDone := make(chan struct{})
-	go func() { defer close(writerDone); m.writeLoop() }()
-	defer func() { <-writerDone }()
+	// Last: say goodbye and wait for the writer, since the connection is
+	// pooled and reset once the handler returns (STACK.md §2).
+	defer m.writers.Wait()
 	defer m.kick(websocket.CloseNormalClosure, "")
 
 	if e := h.track(m); e != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -70,14 +71,29 @@ func (j *JSON) UnmarshalJSON(b []byte) error {
 // error; err is a failure of the whole batch (nothing was stored).
 func (s *Store) InRoomBatch(ctx context.Context, interviewID int64, fns []func(rt *RoomTx) error) (errs []error, events []Event, err error) {
 	errs = make([]error, len(fns))
+	if len(fns) == 1 {
+		// One action needs no savepoint: a failure rolls the transaction back.
+		events, err = s.InRoom(ctx, interviewID, func(rt *RoomTx) error {
+			if err := fns[0](rt); err != nil {
+				return actionFailed{err}
+			}
+			return nil
+		})
+		var af actionFailed
+		if errors.As(err, &af) {
+			errs[0] = af.err
+			return errs, nil, nil
+		}
+		return errs, events, err
+	}
 	events, err = s.InRoom(ctx, interviewID, func(rt *RoomTx) error {
 		for i, fn := range fns {
 			if _, err := rt.tx.ExecContext(ctx, "SAVEPOINT room_action"); err != nil {
 				return err
 			}
-			mark := len(rt.pending)
+			mark, iv := len(rt.pending), rt.iv
 			if errs[i] = fn(rt); errs[i] != nil {
-				rt.pending = rt.pending[:mark]
+				rt.pending, rt.iv = rt.pending[:mark], iv
 				if _, err := rt.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT room_action"); err != nil {
 					return err
 				}
@@ -90,6 +106,11 @@ func (s *Store) InRoomBatch(ctx context.Context, interviewID int64, fns []func(r
 	})
 	return errs, events, err
 }
+
+// actionFailed carries a lone action's error out of its rolled-back transaction.
+type actionFailed struct{ err error }
+
+func (a actionFailed) Error() string { return a.err.Error() }
 
 // EventsAfter returns up to limit events with seq > after, in seq order.
 func (s *Store) EventsAfter(ctx context.Context, interviewID, after int64, limit int) ([]Event, error) {

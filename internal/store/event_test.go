@@ -60,6 +60,28 @@ func TestInRoomBatch(t *testing.T) {
 		if got.Status != store.StatusLive || got.LastSeq != 2 {
 			t.Fatalf("interview %+v: the failed action's write or seq leaked", got)
 		}
+		// A lone action that fails leaves nothing either (no savepoint: the
+		// transaction rolls back), and its error is the action's, not the batch's.
+		errs, evs, err = s.InRoomBatch(ctx, iv.ID, []func(rt *store.RoomTx) error{chat("b", true)})
+		if err != nil || errs[0] == nil || len(evs) != 0 {
+			t.Fatalf("lone failing action: %v %v %d events", err, errs, len(evs))
+		}
+		if got, _ := s.GetInterview(ctx, iv.ID); got.Status != store.StatusLive || got.LastSeq != 2 {
+			t.Fatalf("interview %+v: the lone failed action's write or seq leaked", got)
+		}
+		// The interview read with the lock follows the transaction's own steps.
+		_, _, err = s.InRoomBatch(ctx, iv.ID, []func(rt *store.RoomTx) error{func(rt *store.RoomTx) error {
+			if err := rt.SetStatus(ctx, store.StatusEnded); err != nil {
+				return err
+			}
+			if got, _ := rt.Interview(ctx); got.Status != store.StatusEnded || got.ID != iv.ID {
+				return fmt.Errorf("interview in the transaction: %+v", got)
+			}
+			return nil
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, _, err := s.InRoomBatch(ctx, 999, []func(rt *store.RoomTx) error{chat("x", false)}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown interview: %v", err)
 		}

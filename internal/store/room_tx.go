@@ -19,6 +19,7 @@ type RoomTx struct {
 	s       *Store
 	ID      int64
 	Now     time.Time // the database's clock when the transaction took the lock
+	iv      Interview // read with the lock, kept current by this transaction's steps
 	pending []Event
 }
 
@@ -34,13 +35,10 @@ func (rt *RoomTx) Append(typ string, actor int64, audience string, data any) err
 	return nil
 }
 
-// Interview returns the interview as this transaction sees it.
+// Interview returns the interview as this transaction sees it (read when
+// the lock was taken; LastSeq is as of then).
 func (rt *RoomTx) Interview(ctx context.Context) (Interview, error) {
-	var iv Interview
-	if err := rt.tx.GetContext(ctx, &iv, rt.q(`SELECT `+interviewCols+` FROM interviews WHERE id = ?`), rt.ID); err != nil {
-		return iv, fmt.Errorf("store: interview %d: %w", rt.ID, notFound(err))
-	}
-	return iv, nil
+	return rt.iv, nil
 }
 
 // SetStatus moves the interview to scheduled, live or ended.
@@ -48,6 +46,7 @@ func (rt *RoomTx) SetStatus(ctx context.Context, status string) error {
 	if _, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE interviews SET status = ? WHERE id = ?`), status, rt.ID); err != nil {
 		return fmt.Errorf("store: set status %s: %w", status, err)
 	}
+	rt.iv.Status = status
 	return nil
 }
 
@@ -98,6 +97,7 @@ func (rt *RoomTx) PushQuestion(ctx context.Context, position, timeLimitS int) er
 			return fmt.Errorf("store: push question %d: %w", position, err)
 		}
 	}
+	rt.iv.CurrentPosition = position
 	return nil
 }
 
@@ -155,14 +155,17 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 	var events []Event
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		// A no-op update takes the row lock first, so concurrent actions on
-		// one room queue here rather than deciding on stale state; it also
-		// reads the database's clock once the lock is held.
-		var nowMS int64
-		err := tx.GetContext(ctx, &nowMS, s.q(`UPDATE interviews SET last_seq = last_seq WHERE id = ? RETURNING `+s.nowMS()), interviewID)
+		// one room queue here rather than deciding on stale state; in the
+		// same round trip it reads the interview and the database's clock.
+		var locked struct {
+			Interview
+			NowMS int64 `db:"now_ms"`
+		}
+		err := tx.GetContext(ctx, &locked, s.q(`UPDATE interviews SET last_seq = last_seq WHERE id = ? RETURNING `+interviewCols+`, `+s.nowMS()+` AS now_ms`), interviewID)
 		if err != nil {
 			return notFound(err)
 		}
-		rt := &RoomTx{tx: tx, s: s, ID: interviewID, Now: time.UnixMilli(nowMS).UTC()}
+		rt := &RoomTx{tx: tx, s: s, ID: interviewID, Now: time.UnixMilli(locked.NowMS).UTC(), iv: locked.Interview}
 		if err := fn(rt); err != nil {
 			return err
 		}
