@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/ace-interviews/ace/internal/auth"
@@ -129,6 +130,12 @@ func listenMetrics(cfg config.Config, m *web.Metrics) (*http.Server, net.Listene
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler(cfg.MetricsToken))
+	// Profiles, on the same private listener and behind the same token: what
+	// docs/benchmarks.md's analyses read.
+	mux.Handle("GET /debug/pprof/", web.RequireToken(cfg.MetricsToken, http.HandlerFunc(pprof.Index)))
+	for name, h := range map[string]http.HandlerFunc{"profile": pprof.Profile, "trace": pprof.Trace, "cmdline": pprof.Cmdline, "symbol": pprof.Symbol} {
+		mux.Handle("GET /debug/pprof/"+name, web.RequireToken(cfg.MetricsToken, h))
+	}
 	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}, ln, nil
 }
 

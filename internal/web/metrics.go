@@ -71,7 +71,12 @@ func (m *Metrics) middleware(c *fiber.Ctx) error {
 // the request says "Authorization: Bearer <token>": metrics name routes and
 // show load, which is nobody else's business.
 func (m *Metrics) Handler(token string) http.Handler {
-	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return RequireToken(token, promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+}
+
+// RequireToken guards h with a bearer token, compared in constant time; an
+// empty token guards nothing (the listener's address is what keeps it private).
+func RequireToken(token string, h http.Handler) http.Handler {
 	if token == "" {
 		return h
 	}
