@@ -212,6 +212,17 @@ func TestMetricsOffThePublicListener(t *testing.T) {
 			!strings.Contains(body, "ace_ws_connections 0") || !strings.Contains(body, "go_goroutines") {
 			t.Fatalf("metrics listener: %d\n%s", code, body)
 		}
+		// Profiles live beside the metrics, behind the same token, and only there.
+		pprofURL := strings.TrimSuffix(murl, "metrics") + "debug/pprof/heap?debug=1"
+		if code, _ := get(t, pprofURL); code != 401 {
+			t.Fatalf("pprof without the token: %d", code)
+		}
+		if code, body := getAuth(t, pprofURL, cfg.MetricsToken); code != 200 || !strings.Contains(body, "heap profile") {
+			t.Fatalf("pprof with the token: %d %.200s", code, body)
+		}
+		if code, _ := get(t, base+"debug/pprof/heap"); code != 404 {
+			t.Fatalf("pprof on the public listener: %d", code)
+		}
 		stop()
 		// Refused, or (should another test's listener have taken the port
 		// meanwhile) at least not these metrics.
