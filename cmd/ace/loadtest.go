@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -46,8 +48,20 @@ func loadtestCmd() *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Usage: "no progress line every second"},
 			&cli.IntFlag{Name: "storm", Usage: "instead: a reconnect storm of one room with this many candidates (at most 200), all dropping and reconnecting at once"},
 			&cli.IntFlag{Name: "missed", Value: 50, Usage: "with --storm: durable events stored while the candidates are away"},
+			&cli.StringFlag{Name: "typists", Usage: "instead: a file of invite tokens (one a line) of --interview's candidates, who type at --draft-rate for --duration once a question is on screen"},
+			&cli.Int64Flag{Name: "interview", Usage: "with --typists: the interview"},
+			&cli.StringFlag{Name: "typists-out", Usage: "with --typists: write each candidate's last text here (JSON)"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if f := cmd.String("typists"); f != "" {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					return err
+				}
+				return loadtest.Typists(ctx, loadtest.TypistsConfig{URLs: cmd.StringSlice("url"), Interview: cmd.Int64("interview"),
+					Tokens: strings.Fields(string(b)), DraftRate: cmd.Float("draft-rate"), Duration: cmd.Duration("duration"),
+					Out: cmd.String("typists-out")}, cmd.Root().Writer)
+			}
 			if n := int(cmd.Int("storm")); n > 0 {
 				rep, err := loadtest.Storm(ctx, loadtest.StormConfig{URLs: cmd.StringSlice("url"), Token: cmd.String("token"),
 					Candidates: n, Missed: int(cmd.Int("missed")), QuestionID: cmd.Int64("seed-question-id")}, cmd.Root().Writer)

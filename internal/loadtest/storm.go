@@ -39,12 +39,45 @@ type StormReport struct {
 
 // stormClient is a bare candidate socket recording durable seqs.
 type stormClient struct {
-	conn    *websocket.Conn
-	mu      sync.Mutex
-	seqs    []int64
-	welcome time.Time
-	last    time.Time
-	closed  chan struct{}
+	conn     *websocket.Conn
+	wmu      sync.Mutex
+	mu       sync.Mutex
+	seqs     []int64
+	welcome  time.Time
+	last     time.Time
+	me       int64
+	question bool // a question is on screen
+	errs     int
+	closed   chan struct{}
+}
+
+func (c *stormClient) write(b []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	return c.conn.WriteMessage(websocket.TextMessage, b)
+}
+
+func (c *stormClient) errors() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.errs
+}
+
+// waitQuestion waits until a question is on screen and returns the
+// candidate's participant id.
+func (c *stormClient) waitQuestion(ctx context.Context) (string, error) {
+	ok := waitFor(ctx, 10*time.Minute, func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.question
+	})
+	if !ok {
+		return "", fmt.Errorf("no question was pushed")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fmt.Sprint(c.me), nil
 }
 
 func stormDial(ctx context.Context, base string, interviewID int64, token string, lastSeq int64) (*stormClient, error) {
@@ -74,7 +107,20 @@ func stormDial(ctx context.Context, base string, interviewID int64, token string
 			switch {
 			case f.Type == "welcome":
 				c.welcome = now
+				var w struct {
+					ParticipantID int64           `json:"participant_id"`
+					Question      json.RawMessage `json:"question"`
+				}
+				if json.Unmarshal(f.Data, &w) == nil {
+					c.me = w.ParticipantID
+					c.question = len(w.Question) > 0 && string(w.Question) != "null"
+				}
+			case f.Type == "error":
+				c.errs++
 			case f.Seq > 0:
+				if f.Type == "question.pushed" {
+					c.question = true
+				}
 				c.seqs = append(c.seqs, f.Seq)
 				c.last = now
 			}
@@ -82,7 +128,7 @@ func stormDial(ctx context.Context, base string, interviewID int64, token string
 		}
 	}()
 	hello := fmt.Sprintf(`{"type":"hello","data":{"last_seq":%d}}`, lastSeq)
-	if err := conn.WriteMessage(websocket.TextMessage, []byte(hello)); err != nil {
+	if err := c.write([]byte(hello)); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -144,7 +190,7 @@ func Storm(ctx context.Context, cfg StormConfig, out io.Writer) (StormReport, er
 	defer staff.close()
 	send := func(id string, typ string, data any) error {
 		b, _ := json.Marshal(map[string]any{"type": typ, "id": id, "data": data})
-		return staff.conn.WriteMessage(websocket.TextMessage, b)
+		return staff.write(b)
 	}
 	base := func(i int) string { return cfg.URLs[(i+1)%len(cfg.URLs)] }
 	cands := make([]*stormClient, cfg.Candidates)
