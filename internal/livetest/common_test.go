@@ -180,13 +180,17 @@ func errorCode(t *testing.T, res *http.Response) string {
 	return e.Error.Code
 }
 
-// closeCode is the WebSocket close code in a read error, or -1.
-func closeCode(err error) int {
+// closeCode is the code of the close frame that ended a connection. A read
+// error that is not a close frame (EOF, a reset, a timeout) fails the test:
+// a connection that merely dropped must never pass for one closed with a
+// reason.
+func closeCode(t testing.TB, err error) int {
+	t.Helper()
 	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		return ce.Code
+	if !errors.As(err, &ce) {
+		t.Fatalf("the connection ended without a close frame: %v", err)
 	}
-	return -1
+	return ce.Code
 }
 
 // timerData is the data of a timer.* event and of a welcome's timers.
