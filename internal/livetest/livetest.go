@@ -49,7 +49,7 @@ func Remote(url string) *Instance { return &Instance{URL: url, dead: true} }
 
 // Cluster is several instances on one database and one NATS server.
 type Cluster struct {
-	t         *testing.T
+	t         testing.TB
 	Instances []*Instance
 	dsn       string
 	ns        *natsserver.Server
@@ -79,7 +79,7 @@ func NATS(t testing.TB) *natsserver.Server {
 
 // NewCluster starts n instances on a fresh PostgreSQL database and a NATS
 // server on a random port.
-func NewCluster(t *testing.T, n int, rc room.Config) *Cluster {
+func NewCluster(t testing.TB, n int, rc room.Config) *Cluster {
 	t.Helper()
 	ns := NATS(t)
 	c := &Cluster{t: t, dsn: storetest.NewPostgresDatabase(t), ns: ns}
@@ -103,7 +103,7 @@ func NewCluster(t *testing.T, n int, rc room.Config) *Cluster {
 
 // NewEmbedded starts one instance on the embedded defaults: SQLite in a
 // temporary directory and NATS in-process.
-func NewEmbedded(t *testing.T, rc room.Config) *Cluster {
+func NewEmbedded(t testing.TB, rc room.Config) *Cluster {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
@@ -139,7 +139,7 @@ func (c *Cluster) start(cfg config.Config, rc room.Config) *Instance {
 	return in
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
