@@ -207,7 +207,7 @@ func TestSubmitAnswer(t *testing.T) {
 		}
 
 		// Pushing the question again reopens it: drafts count again.
-		if _, err := s.InRoom(ctx, r.iv.ID, func(rt *store.RoomTx) error { return rt.ReopenAnswers(ctx, 1) }); err != nil {
+		if _, err := s.InRoom(ctx, r.iv.ID, func(rt *store.RoomTx) error { return rt.PushQuestion(ctx, 1, 60) }); err != nil {
 			t.Fatal(err)
 		}
 		saveDrafts(t, s, d(cora, 12, "reworked"))

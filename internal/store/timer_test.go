@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/store/storetest"
@@ -63,9 +64,22 @@ func putTimer(t *testing.T, s *store.Store, interviewID int64, tm store.Timer) s
 	return got
 }
 
-// expiredData is what the tests' ExpireTimer callbacks put in timer.expired.
-func expiredData(tm store.Timer) any {
-	return map[string]any{"timer_id": tm.ID, "state": tm.State, "remaining_ms": tm.RemainingMS}
+// expiredEvent is what the tests' ExpireTimer callbacks append: the room
+// decides audience and data; the store only stores them. A timer of one
+// candidate goes to that candidate's audience.
+func expiredEvent(tm store.Timer, now time.Time) (string, any) {
+	audience := store.AudienceAll
+	if tm.CandidateID != 0 {
+		audience = store.CandidateAudience(tm.CandidateID)
+	}
+	return audience, map[string]any{"timer_id": tm.ID, "state": tm.State, "remaining_ms": tm.RemainingMS, "now_ms": now.UnixMilli()}
+}
+
+// Deadlines are decided on the database's clock; the tests keep an hour
+// away from it on either side, so a few seconds between the test's clock
+// and the server's never matter.
+func hoursFromNow(h float64) int64 {
+	return time.Now().Add(time.Duration(h * float64(time.Hour))).UnixMilli()
 }
 
 func TestPutTimer(t *testing.T) {
@@ -134,13 +148,12 @@ func TestDueTimers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a, b := newRoom(t, s, "Cora"), newRoom(t, s, "Dan", "Eve")
-		const now = 5_000_000
-		late := putTimer(t, s, a.iv.ID, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: now - 1000})
-		onTime := putTimer(t, s, b.iv.ID, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: now})
-		putTimer(t, s, a.iv.ID, store.Timer{Scope: "exam", State: store.TimerRunning, DurationMS: 1000, DeadlineMS: now + 1})            // not yet
-		putTimer(t, s, b.iv.ID, store.Timer{Scope: "exam", State: store.TimerPaused, DurationMS: 1000, RemainingMS: 10})                 // paused: no deadline
-		putTimer(t, s, b.iv.ID, store.Timer{Scope: "question", Position: 2, State: store.TimerExpired, DurationMS: 1000, DeadlineMS: 1}) // done
-		earliest := putTimer(t, s, b.iv.ID, store.Timer{Scope: "question", Position: 1, CandidateID: b.candidates[1].ID, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: now - 2000})
+		late := putTimer(t, s, a.iv.ID, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: hoursFromNow(-2)})
+		recent := putTimer(t, s, b.iv.ID, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: hoursFromNow(-1)})
+		putTimer(t, s, a.iv.ID, store.Timer{Scope: "exam", State: store.TimerRunning, DurationMS: 1000, DeadlineMS: hoursFromNow(1)})                   // not yet
+		putTimer(t, s, b.iv.ID, store.Timer{Scope: "exam", State: store.TimerPaused, DurationMS: 1000, RemainingMS: 10})                                // paused: no deadline
+		putTimer(t, s, b.iv.ID, store.Timer{Scope: "question", Position: 2, State: store.TimerExpired, DurationMS: 1000, DeadlineMS: hoursFromNow(-5)}) // done
+		earliest := putTimer(t, s, b.iv.ID, store.Timer{Scope: "question", Position: 1, CandidateID: b.candidates[1].ID, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: hoursFromNow(-3)})
 
 		ids := func(ts []store.Timer) []int64 {
 			out := []int64{}
@@ -149,22 +162,19 @@ func TestDueTimers(t *testing.T) {
 			}
 			return out
 		}
-		due, err := s.DueTimers(ctx, now, 100)
+		due, err := s.DueTimers(ctx, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Every room's, the most overdue first.
-		if want := []int64{earliest.ID, late.ID, onTime.ID}; fmt.Sprint(ids(due)) != fmt.Sprint(want) {
+		if want := []int64{earliest.ID, late.ID, recent.ID}; fmt.Sprint(ids(due)) != fmt.Sprint(want) {
 			t.Fatalf("due %v, want %v", ids(due), want)
 		}
 		if due[0].InterviewID != b.iv.ID || due[0].CandidateID != b.candidates[1].ID {
 			t.Fatalf("due timer lost its room or candidate: %+v", due[0])
 		}
-		if due, _ := s.DueTimers(ctx, now, 2); fmt.Sprint(ids(due)) != fmt.Sprint([]int64{earliest.ID, late.ID}) {
+		if due, _ := s.DueTimers(ctx, 2); fmt.Sprint(ids(due)) != fmt.Sprint([]int64{earliest.ID, late.ID}) {
 			t.Fatalf("limit 2: %v", ids(due))
-		}
-		if due, _ := s.DueTimers(ctx, now-5000, 100); len(due) != 0 {
-			t.Fatalf("nothing is due that early, got %v", ids(due))
 		}
 	})
 }
@@ -174,44 +184,53 @@ func TestExpireTimer(t *testing.T) {
 		ctx := context.Background()
 		r := newRoom(t, s, "Cora")
 		cora := r.candidates[0].ID
-		const now = 9_000_000
-		q := putTimer(t, s, r.iv.ID, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 3000, DeadlineMS: now})
-		mine := putTimer(t, s, r.iv.ID, store.Timer{Scope: "question", Position: 1, CandidateID: cora, State: store.TimerRunning, DurationMS: 3000, DeadlineMS: now})
+		q := putTimer(t, s, r.iv.ID, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 3000, DeadlineMS: hoursFromNow(-1)})
+		mine := putTimer(t, s, r.iv.ID, store.Timer{Scope: "question", Position: 1, CandidateID: cora, State: store.TimerRunning, DurationMS: 3000, DeadlineMS: hoursFromNow(-1)})
 		paused := putTimer(t, s, r.iv.ID, store.Timer{Scope: "exam", State: store.TimerPaused, DurationMS: 3000, RemainingMS: 1500})
+		future := putTimer(t, s, r.iv.ID, store.Timer{Scope: "question", Position: 2, State: store.TimerRunning, DurationMS: 3000, DeadlineMS: hoursFromNow(1)})
 
-		// Before its deadline a timer does not expire, whoever asks.
-		if evs, err := s.ExpireTimer(ctx, q, now-1, expiredData); err != nil || len(evs) != 0 {
+		// Before its deadline a timer does not expire, even for a caller
+		// holding a copy with a past deadline: the stored deadline decides.
+		stale := future
+		stale.DeadlineMS = hoursFromNow(-1)
+		if evs, err := s.ExpireTimer(ctx, stale, expiredEvent); err != nil || len(evs) != 0 {
 			t.Fatalf("expired early: %v %v", evs, err)
 		}
-		// A paused timer never expires, even with a stale deadline in hand.
-		stale := paused
-		stale.DeadlineMS = 1
-		if evs, err := s.ExpireTimer(ctx, stale, now, expiredData); err != nil || len(evs) != 0 {
+		// A paused timer never expires.
+		stale = paused
+		stale.DeadlineMS = hoursFromNow(-1)
+		if evs, err := s.ExpireTimer(ctx, stale, expiredEvent); err != nil || len(evs) != 0 {
 			t.Fatalf("a paused timer expired: %v %v", evs, err)
 		}
 
-		evs, err := s.ExpireTimer(ctx, q, now, expiredData)
+		before := time.Now()
+		evs, err := s.ExpireTimer(ctx, q, expiredEvent)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(evs) != 1 || evs[0].Type != "timer.expired" || evs[0].Audience != store.AudienceAll || evs[0].Seq != 1 || evs[0].InterviewID != r.iv.ID {
 			t.Fatalf("expire: %+v", evs)
 		}
-		// The callback sees the timer as stored after the update.
+		// The callback sees the timer as stored after the update, and the
+		// database's clock.
 		var d struct {
 			TimerID     int64  `json:"timer_id"`
 			State       string `json:"state"`
 			RemainingMS int64  `json:"remaining_ms"`
+			NowMS       int64  `json:"now_ms"`
 		}
 		if err := json.Unmarshal(evs[0].Data, &d); err != nil || d.TimerID != q.ID || d.State != store.TimerExpired || d.RemainingMS != 0 {
 			t.Fatalf("event data %s: %v", evs[0].Data, err)
 		}
+		if skew := time.UnixMilli(d.NowMS).Sub(before); skew < -time.Minute || skew > time.Minute {
+			t.Fatalf("the callback's clock is %s away from the test's", skew)
+		}
 		// Asked again (another instance's sweeper, say): nothing.
-		if evs, err := s.ExpireTimer(ctx, q, now+10_000, expiredData); err != nil || len(evs) != 0 {
+		if evs, err := s.ExpireTimer(ctx, q, expiredEvent); err != nil || len(evs) != 0 {
 			t.Fatalf("expired twice: %v %v", evs, err)
 		}
-		// One candidate's timer expires to that candidate's audience.
-		evs, err = s.ExpireTimer(ctx, mine, now, expiredData)
+		// The audience is the callback's: one candidate's timer goes to them.
+		evs, err = s.ExpireTimer(ctx, mine, expiredEvent)
 		if err != nil || len(evs) != 1 || evs[0].Audience != store.CandidateAudience(cora) || evs[0].Seq != 2 {
 			t.Fatalf("candidate timer: %+v %v", evs, err)
 		}
@@ -225,14 +244,14 @@ func TestExpireTimer(t *testing.T) {
 		for _, tm := range ts {
 			states[tm.ID] = tm.State
 		}
-		if states[q.ID] != store.TimerExpired || states[mine.ID] != store.TimerExpired || states[paused.ID] != store.TimerPaused {
+		if states[q.ID] != store.TimerExpired || states[mine.ID] != store.TimerExpired || states[paused.ID] != store.TimerPaused || states[future.ID] != store.TimerRunning {
 			t.Fatalf("states %v", states)
 		}
-		if due, _ := s.DueTimers(ctx, now+10_000, 100); len(due) != 0 {
+		if due, _ := s.DueTimers(ctx, 100); len(due) != 0 {
 			t.Fatalf("expired timers are still due: %+v", due)
 		}
 		// A timer of an interview that is gone is an error, not a silent no.
-		if _, err := s.ExpireTimer(ctx, store.Timer{ID: q.ID, InterviewID: 9999}, now, expiredData); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.ExpireTimer(ctx, store.Timer{ID: q.ID, InterviewID: 9999}, expiredEvent); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("expiring in an unknown interview: %v, want ErrNotFound", err)
 		}
 	})
@@ -276,10 +295,10 @@ func TestExpireTimerExactlyOnce(t *testing.T) {
 			ctx := context.Background()
 			a, b := twoInstances(t, d)
 			r := newRoom(t, a, "Cora", "Dan")
-			const now, timers = 7_000_000, 12
+			const timers = 12
 			var due []store.Timer
 			for i := range timers {
-				due = append(due, putTimer(t, a, r.iv.ID, store.Timer{Scope: "question", Position: i + 1, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: now - int64(i)}))
+				due = append(due, putTimer(t, a, r.iv.ID, store.Timer{Scope: "question", Position: i + 1, State: store.TimerRunning, DurationMS: 1000, DeadlineMS: hoursFromNow(-1) - int64(i)}))
 			}
 			var mu sync.Mutex
 			won := map[int64]int{}
@@ -294,7 +313,7 @@ func TestExpireTimerExactlyOnce(t *testing.T) {
 					// Each goroutine walks the timers from a different offset.
 					for i := range due {
 						tm := due[(i+g*3)%len(due)]
-						evs, err := s.ExpireTimer(ctx, tm, now, expiredData)
+						evs, err := s.ExpireTimer(ctx, tm, expiredEvent)
 						if err != nil {
 							t.Errorf("expire %d: %v", tm.ID, err)
 							return
