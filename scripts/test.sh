@@ -2,18 +2,23 @@
 # Ace's test command:  bash scripts/test.sh
 #
 # On a fresh Debian machine with Go it installs and starts what the tests need
-# when missing (PostgreSQL, Chromium, Node.js and the e2e packages), then runs
-#   1. go test -race ./...         (store tests on SQLite and PostgreSQL)
-#   2. go build -o bin/ace ./cmd/ace
-#   3. node --test e2e/            (browser tests against the built binary)
+# when missing (PostgreSQL, nats-server, Chromium, Node.js and the e2e
+# packages), then runs
+#   1. go build -o bin/ace ./cmd/ace  (the binary the crash tests and the
+#                                      browser tests run, built once)
+#   2. go test -race ./...           (store tests on SQLite and PostgreSQL)
+#   3. node --test e2e/              (browser tests against the built binary)
 # Every step runs even if an earlier one failed; the script exits non-zero if
-# any failed. Works as root or through sudo, with CI=true and no stdin.
+# any failed. Under CI=true a skipped test is a failure, Go or browser.
+# Works as root or through sudo, with CI=true and no stdin.
 #
 # Environment:
 #   ACE_TEST_DATABASE_URL  PostgreSQL for the store tests; when unset, a local
 #                          server on 127.0.0.1:5432 is used (and set up).
 #   GO_TEST_FLAGS          extra flags for go test (e.g. "-run Store -v")
 #   E2E_FILES              which e2e test files to run (default: all of e2e/)
+#   NATS_SERVER            a nats-server binary; when unset one is found,
+#                          installed (Debian's package) or built from go.sum
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -117,6 +122,30 @@ ensure_postgres() {
 }
 
 # ---------------------------------------------------------------------------
+# nats-server, for the two-instance browser tests (STACK.md §19): Debian's
+# package, or built from the nats-server module already in go.sum. Exports
+# NATS_SERVER, which e2e/rooms.mjs reads.
+
+ensure_nats() {
+  local bin=${NATS_SERVER:-}
+  if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    bin=$(command -v nats-server 2>/dev/null || true)
+  fi
+  # Debian puts it in /usr/sbin, which a non-root PATH may lack.
+  if [ -z "$bin" ] && [ -x /usr/sbin/nats-server ]; then bin=/usr/sbin/nats-server; fi
+  if [ -z "$bin" ] && apt_install nats-server; then
+    bin=$(command -v nats-server 2>/dev/null || echo /usr/sbin/nats-server)
+  fi
+  if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    note "building nats-server from the module in go.sum"
+    go build -o bin/nats-server github.com/nats-io/nats-server/v2 || return 1
+    bin=$ROOT/bin/nats-server
+  fi
+  export NATS_SERVER=$bin
+  note "NATS_SERVER=$bin ($("$bin" --version 2>&1))"
+}
+
+# ---------------------------------------------------------------------------
 # Browser tests' tools
 
 ensure_browser_tools() {
@@ -178,33 +207,77 @@ main() {
   node --version 2>/dev/null | sed 's/^/node /'
   /usr/bin/chromium --version 2>/dev/null || true
 
-  section "Go tests: go test -race -count=1 ./..."
-  # shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
-  if go test -race -count=1 -timeout 20m ${GO_TEST_FLAGS:-} ./...; then
-    record "go test -race ./..." PASS
+  if ensure_nats; then
+    record "nats-server" PASS
   else
-    record "go test -race ./..." FAIL
+    record "nats-server" FAIL
   fi
+
+  # Under CI=true a skipped test is a failure: a skip hides a case CI was
+  # meant to prove (a missing tool, a missing file).
+  no_skips=()
+  [ "${CI:-}" = true ] && no_skips=(-no-skips)
 
   section "Build: go build -o bin/ace ./cmd/ace"
   built=0
   if go build -o bin/ace ./cmd/ace; then
     built=1
+    # The crash tests (internal/crashtest) and the browser tests run this
+    # binary instead of building their own.
+    export ACE_BIN="$ROOT/bin/ace"
     record "go build ./cmd/ace" PASS
   else
     record "go build ./cmd/ace" FAIL
   fi
 
+  section "Go tests: go test -race -count=1 ./..."
+  # -json lets scripts/testreport count skips, which plain output hides; it
+  # prints what plain go test prints, the skipped tests and a count.
+  # shellcheck disable=SC2086 # GO_TEST_FLAGS is a list of flags
+  go test -race -count=1 -timeout 20m -json ${GO_TEST_FLAGS:-} ./... 2>&1 | go run ./scripts/testreport "${no_skips[@]}"
+  go_status=("${PIPESTATUS[@]}")
+  if [ "${go_status[0]}" = 0 ]; then
+    record "go test -race ./..." PASS
+  else
+    record "go test -race ./..." FAIL
+  fi
+  if [ "${#no_skips[@]}" -gt 0 ]; then
+    if [ "${go_status[1]}" = 0 ]; then
+      record "no skipped Go tests (CI=true)" PASS
+    else
+      record "no skipped Go tests (CI=true)" FAIL
+    fi
+  elif [ "${go_status[1]}" != 0 ]; then
+    record "go test report (scripts/testreport)" FAIL
+  fi
+
   section "Browser tests: node --test --test-concurrency=1 e2e/"
   mkdir -p test-artifacts
   if [ "$built" = 1 ]; then
+    # The spec reporter for people, TAP for counting skips: node's own
+    # "skipped N" leaves out skipped suites.
+    tap="$ROOT/test-artifacts/e2e.tap"
+    rm -f "$tap"
     # shellcheck disable=SC2086 # E2E_FILES is a list of files
-    if ACE_BIN="$ROOT/bin/ace" node --test --test-concurrency=1 --test-reporter=spec ${E2E_FILES:-e2e/} </dev/null; then
+    if node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$tap" ${E2E_FILES:-e2e/} </dev/null; then
       record "browser tests (e2e/)" PASS
     else
       record "browser tests (e2e/)" FAIL
     fi
     note "screenshots are in $ROOT/test-artifacts/"
+    skips=$(grep -E '^[[:space:]]*(not )?ok [0-9]+ - .*# SKIP' "$tap" 2>/dev/null || true)
+    if [ -n "$skips" ]; then
+      note "skipped browser tests or suites:"
+      printf '%s\n' "$skips" | sed -E 's/^[[:space:]]*(not )?ok [0-9]+ - /  SKIP  /'
+    fi
+    if [ "${#no_skips[@]}" -gt 0 ]; then
+      if [ -z "$skips" ]; then
+        record "no skipped browser tests (CI=true)" PASS
+      else
+        record "no skipped browser tests (CI=true)" FAIL
+      fi
+    fi
   else
     note "skipped: the binary did not build"
     record "browser tests (e2e/)" FAIL

@@ -66,7 +66,7 @@ func TestUpgradeAuthorisation(t *testing.T) {
 	if st := livetest.API(t, "DELETE", fmt.Sprintf("%s/api/v1/interviews/%d/candidates/%d/invite", w.a.URL, id, w.rexID), w.ivy, nil, nil); st != 204 {
 		t.Fatalf("revoke: %d", st)
 	}
-	if code := closeCode(rex.WaitClosed()); code != 4001 {
+	if code := closeCode(t, rex.WaitClosed()); code != 4001 {
 		t.Fatalf("the revoked candidate's socket closed with %d, want 4001", code)
 	}
 	watcher.WaitFor("candidate.revoked", func(f livetest.Frame) bool {

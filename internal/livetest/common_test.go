@@ -180,13 +180,18 @@ func errorCode(t *testing.T, res *http.Response) string {
 	return e.Error.Code
 }
 
-// closeCode is the WebSocket close code in a read error, or -1.
-func closeCode(err error) int {
+// closeCode is the code of the close frame that ended a connection. An end
+// without a close frame fails the test — a reset, a timeout, or an EOF,
+// which the client library reports as a CloseError with 1006, a code never
+// sent on the wire: a connection that merely dropped must never pass for
+// one closed with a reason.
+func closeCode(t testing.TB, err error) int {
+	t.Helper()
 	var ce *websocket.CloseError
-	if errors.As(err, &ce) {
-		return ce.Code
+	if !errors.As(err, &ce) || ce.Code == websocket.CloseAbnormalClosure {
+		t.Fatalf("the connection ended without a close frame: %v", err)
 	}
-	return -1
+	return ce.Code
 }
 
 // timerData is the data of a timer.* event and of a welcome's timers.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fasthttp/websocket"
+
 	"github.com/ace-interviews/ace/internal/bank"
 	"github.com/ace-interviews/ace/internal/livetest"
 	"github.com/ace-interviews/ace/internal/store"
@@ -163,7 +165,9 @@ func TestExpiryWhenArmingInstanceDies(t *testing.T) {
 	staff.Ack("question.push", map[string]any{"position": 1, "time_limit_s": 1})
 	started := cora.WaitType("timer.started")
 	a.Kill()
-	cora.WaitClosed()
+	if code := closeCode(t, cora.WaitClosed()); code != websocket.CloseGoingAway {
+		t.Fatalf("a killed instance closed with %d, want 1001 (reconnect elsewhere)", code)
+	}
 
 	var tr transcript
 	livetest.Eventually(t, "timer.expired in the transcript", func() error {

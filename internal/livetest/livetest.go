@@ -7,10 +7,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,37 +18,41 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
-	"github.com/gofiber/fiber/v2"
-	"github.com/nats-io/nats-server/v2/server"
+	natsserver "github.com/nats-io/nats-server/v2/server"
 
 	"github.com/ace-interviews/ace/internal/auth"
 	"github.com/ace-interviews/ace/internal/bank"
 	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/config"
 	"github.com/ace-interviews/ace/internal/room"
+	"github.com/ace-interviews/ace/internal/server"
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/store/storetest"
-	"github.com/ace-interviews/ace/internal/web"
 )
 
-// Instance is one running Ace server.
+// Instance is one Ace server under test: one assembled in this process by
+// server.New, exactly as `ace serve` assembles it, or (Remote) a server
+// running elsewhere, of which the tests know only the URL.
 type Instance struct {
 	URL        string
 	MetricsURL string // /metrics on the instance's own metrics listener, as --metrics-addr serves it
 	Store      *store.Store
 	Bus        *bus.Bus
 	Hub        *room.Hub
-	app        *fiber.App
-	metrics    *http.Server
+	srv        *server.Instance
 	dead       bool
 }
 
+// Remote is a server running in another process, for the helpers that only
+// need its URL (Dial, Join, API).
+func Remote(url string) *Instance { return &Instance{URL: url, dead: true} }
+
 // Cluster is several instances on one database and one NATS server.
 type Cluster struct {
-	t         *testing.T
+	t         testing.TB
 	Instances []*Instance
 	dsn       string
-	ns        *server.Server
+	ns        *natsserver.Server
 	Store     *store.Store // a handle of the test's own on the shared database
 	dbOnce    sync.Once
 	db        *sql.DB // for QueryInt
@@ -58,11 +62,10 @@ type Cluster struct {
 var FastRooms = room.Config{SweepEvery: 100 * time.Millisecond, CheckEvery: 200 * time.Millisecond, GapWait: 50 * time.Millisecond,
 	DraftFlush: 50 * time.Millisecond, UnsubscribeDelay: 200 * time.Millisecond}
 
-// NewCluster starts n instances on a fresh PostgreSQL database and a NATS
-// server on a random port.
-func NewCluster(t *testing.T, n int, rc room.Config) *Cluster {
+// NATS starts a nats-server on a random local port for the test.
+func NATS(t testing.TB) *natsserver.Server {
 	t.Helper()
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoSigs: true})
+	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, NoSigs: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,81 +74,83 @@ func NewCluster(t *testing.T, n int, rc room.Config) *Cluster {
 		t.Fatal("nats-server did not start")
 	}
 	t.Cleanup(ns.Shutdown)
+	return ns
+}
+
+// NewCluster starts n instances on a fresh PostgreSQL database and a NATS
+// server on a random port.
+func NewCluster(t testing.TB, n int, rc room.Config) *Cluster {
+	t.Helper()
+	ns := NATS(t)
 	c := &Cluster{t: t, dsn: storetest.NewPostgresDatabase(t), ns: ns}
-	c.Store = c.openStore()
-	if _, err := c.Store.Migrate(context.Background()); err != nil {
+	s, err := store.OpenPostgres(context.Background(), c.dsn)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Store = s
 	for range n {
-		c.Instances = append(c.Instances, c.start(c.openStore(), ns.ClientURL(), rc))
+		cfg := config.Default()
+		cfg.DatabaseURL = c.dsn
+		cfg.NATSURL = ns.ClientURL()
+		c.Instances = append(c.Instances, c.start(cfg, rc))
 	}
 	return c
 }
 
 // NewEmbedded starts one instance on the embedded defaults: SQLite in a
 // temporary directory and NATS in-process.
-func NewEmbedded(t *testing.T, rc room.Config) *Cluster {
+func NewEmbedded(t testing.TB, rc room.Config) *Cluster {
 	t.Helper()
-	s := storetest.New(t, store.SQLite)
-	c := &Cluster{t: t, Store: s}
-	c.Instances = append(c.Instances, c.start(s, "", rc))
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	c := &Cluster{t: t}
+	in := c.start(cfg, rc)
+	// The instance's own handle: SQLite has one writer connection per handle.
+	c.Store = in.Store
+	c.Instances = append(c.Instances, in)
 	return c
 }
 
-func (c *Cluster) openStore() *store.Store {
-	s, err := store.OpenPostgres(context.Background(), c.dsn)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.t.Cleanup(func() { s.Close() })
-	return s
-}
-
-func (c *Cluster) start(s *store.Store, natsURL string, rc room.Config) *Instance {
+// start assembles an instance through server.New, as `ace serve` does, on a
+// random local port.
+func (c *Cluster) start(cfg config.Config, rc room.Config) *Instance {
 	t := c.t
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	b, err := bus.Connect(natsURL, log)
+	cfg.Addr = "127.0.0.1:0"
+	cfg.MetricsAddr = "127.0.0.1:0" // as --metrics-addr serves it
+	srv, err := server.New(context.Background(), cfg, log, server.WithRooms(rc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub, err := room.NewHub(s, b.Conn, log, rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := web.NewMetrics()
-	app, err := web.New(web.Deps{Config: config.Default(), Store: s, Bus: b, Hub: hub, Log: log, Metrics: m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Listener(ln)
-	mln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms := &http.Server{Handler: m.Handler(""), ReadHeaderTimeout: 10 * time.Second}
-	go ms.Serve(mln)
-	in := &Instance{URL: "http://" + ln.Addr().String(), MetricsURL: "http://" + mln.Addr().String() + "/metrics",
-		Store: s, Bus: b, Hub: hub, app: app, metrics: ms}
+	go func() {
+		if err := srv.Serve(); err != nil && !errors.Is(err, server.ErrClosed) {
+			t.Errorf("serve %s: %v", srv.URL, err)
+		}
+	}()
+	in := &Instance{URL: srv.URL, MetricsURL: srv.MetricsURL, Store: srv.Store, Bus: srv.Bus, Hub: srv.Hub, srv: srv}
 	t.Cleanup(func() { in.Kill() })
 	return in
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
 
-// Kill stops an instance as a crash would as far as the others can tell: its
-// sockets drop, it stops publishing, its timers never fire.
+// Kill stops an instance abruptly as far as the others can tell: NATS goes
+// first, so nothing more is published; its sockets are told 1001 and not
+// waited for; its timers never fire. Queued drafts are still written (the
+// store closes last): internal/crashtest SIGKILLs a real process for the case
+// where they are not.
 func (in *Instance) Kill() {
 	if in.dead {
 		return
@@ -154,9 +159,7 @@ func (in *Instance) Kill() {
 	in.Bus.Conn.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	in.Hub.Close(ctx)
-	_ = in.app.ShutdownWithTimeout(time.Second)
-	_ = in.metrics.Close()
+	_ = in.srv.Close(ctx)
 }
 
 // Staff creates a staff account and returns its API token.

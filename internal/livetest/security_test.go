@@ -28,7 +28,7 @@ func refusedAtHello(t *testing.T, c *livetest.Client, code string) {
 	t.Helper()
 	c.Send("hello", "", map[string]any{"last_seq": 0})
 	err := c.WaitClosed()
-	if got := closeCode(err); got != 4001 {
+	if got := closeCode(t, err); got != 4001 {
 		t.Fatalf("close after a refused hello: %v (code %d), frames:\n%s", err, got, c.Dump())
 	}
 	if c.Count("welcome") != 0 {
@@ -210,7 +210,7 @@ func TestSocketsPerInviteCapped(t *testing.T) {
 	}
 	extra := dialSilent(t, in, iv.ID, tok)
 	err := extra.WaitClosed()
-	if closeCode(err) != 4029 {
+	if closeCode(t, err) != 4029 {
 		t.Fatalf("socket over the cap: %v\n%s", err, extra.Dump())
 	}
 	if f := extra.WaitType("error"); f.Field("code") != "too_many_connections" {
@@ -271,7 +271,7 @@ func TestKickUser(t *testing.T) {
 	cand := livetest.Join(t, b, iv.ID, iv.Candidates[0].InviteToken, 0)
 	a.Hub.KickUser(uid)
 	for name, s := range map[string]*livetest.Client{"joined": joined, "before hello": silent} {
-		if err := s.WaitClosed(); closeCode(err) != 4003 {
+		if err := s.WaitClosed(); closeCode(t, err) != 4003 {
 			t.Fatalf("%s staff socket: %v", name, err)
 		}
 	}
@@ -287,7 +287,7 @@ func TestKickUser(t *testing.T) {
 		t.Fatalf("welcome: %v", err)
 	}
 	b.Hub.KickParticipant(iv.ID, pid, "you were removed from this interview")
-	if err := again.WaitClosed(); closeCode(err) != 4001 {
+	if err := again.WaitClosed(); closeCode(t, err) != 4001 {
 		t.Fatalf("removed interviewer: %v", err)
 	}
 }

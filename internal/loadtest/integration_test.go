@@ -19,9 +19,6 @@ import (
 // TestTinyLoad runs 2 rooms × 2 candidates, one push of a 1 s timer, across
 // two in-process instances on PostgreSQL and NATS.
 func TestTinyLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs PostgreSQL")
-	}
 	c := livetest.NewCluster(t, 2, livetest.FastRooms)
 	token := c.Staff("load@example.com", store.RoleInterviewer)
 	ids := c.Questions(bank.Question{Technology: "Go", Level: bank.Intermediate, Prompt: "What is a goroutine?", Answer: "A lightweight thread.", TimeLimitS: 60})

@@ -24,20 +24,18 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// TestProfileLoad runs a bigger load against two in-process instances with
-// the production room settings, for a CPU profile of the servers and the
-// clients in one process:
+// BenchmarkProfileLoad runs a bigger load against two in-process instances
+// with the production room settings, for a CPU profile of the servers and
+// the clients in one process. A benchmark, so plain go test compiles it and
+// never runs it (nor reports it skipped):
 //
-//	ACE_LOADTEST_PROFILE=1 go test -run ProfileLoad -cpuprofile cpu.out ./internal/loadtest
+//	go test -run '^$' -bench ProfileLoad -benchtime 1x -cpuprofile cpu.out ./internal/loadtest
 //
 // ACE_LOADTEST_ROOMS, _CANDIDATES, _DRAFTS (per second), _CHAT, _TIMER,
 // _PUSHES, _IDLE tune it; ACE_LOADTEST_HEAP=file writes a heap profile
 // while the idle connections are open.
-func TestProfileLoad(t *testing.T) {
-	if os.Getenv("ACE_LOADTEST_PROFILE") == "" {
-		t.Skip("set ACE_LOADTEST_PROFILE=1 to run")
-	}
-	c := livetest.NewCluster(t, 2, room.Config{})
+func BenchmarkProfileLoad(b *testing.B) {
+	c := livetest.NewCluster(b, 2, room.Config{})
 	token := c.Staff("load@example.com", store.RoleInterviewer)
 	ids := c.Questions(bank.Question{Technology: "Go", Level: bank.Intermediate, Prompt: "What is a goroutine?", Answer: "A lightweight thread.", TimeLimitS: 60})
 	cfg := loadtest.Config{
@@ -63,22 +61,24 @@ func TestProfileLoad(t *testing.T) {
 			runtime.GC()
 			f, err := os.Create(path)
 			if err != nil {
-				t.Error(err)
+				b.Error(err)
 				return
 			}
 			defer f.Close()
 			if err := pprof.WriteHeapProfile(f); err != nil {
-				t.Error(err)
+				b.Error(err)
 			}
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	rep, err := loadtest.Run(ctx, cfg, os.Stdout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := rep.ExpiryFailures(); n != 0 {
-		t.Fatalf("%d missed or duplicate expiries", n)
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		rep, err := loadtest.Run(ctx, cfg, os.Stdout)
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := rep.ExpiryFailures(); n != 0 {
+			b.Fatalf("%d missed or duplicate expiries", n)
+		}
 	}
 }

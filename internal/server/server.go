@@ -1,5 +1,7 @@
-// Package server runs one Ace instance: it opens the store and NATS, prepares
-// the database, serves HTTP and shuts down gracefully.
+// Package server assembles and runs one Ace instance: it opens the store and
+// NATS, prepares the database, serves HTTP (and /metrics on a listener of
+// its own when configured) and shuts down gracefully. `ace serve` and the
+// tests build instances through New, so tests prove the assembly that ships.
 package server
 
 import (
@@ -11,7 +13,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/ace-interviews/ace/internal/auth"
 	"github.com/ace-interviews/ace/internal/bank"
@@ -22,112 +27,92 @@ import (
 	"github.com/ace-interviews/ace/internal/web"
 )
 
-// Run serves until ctx is cancelled. It writes the URL to open (and, while no
-// account exists, the first-admin setup URL) to out.
-func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger) error {
-	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if n, err := st.Migrate(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("migrated database", slog.Int("migrations", n), slog.String("dialect", string(st.Dialect())))
-	}
-	if err := SeedDemo(ctx, st, log); err != nil {
-		return err
-	}
-	b, err := bus.Connect(cfg.NATSURL, log)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
+// Instance is one assembled server, listening but not yet serving.
+type Instance struct {
+	URL        string // http://host:port of the listener (not the public base URL)
+	MetricsURL string // http://host:port/metrics of the --metrics-addr listener; empty without one
+	Store      *store.Store
+	Bus        *bus.Bus
+	Hub        *room.Hub
+	Metrics    *web.Metrics
 
-	hub, err := room.NewHub(st, b.Conn, log, room.Config{})
-	if err != nil {
-		return err
-	}
-	metrics := web.NewMetrics()
-	app, err := web.New(web.Deps{Config: cfg, Store: st, Bus: b, Hub: hub, Log: log, Metrics: metrics})
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
-	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = "http://" + ln.Addr().String()
-	}
-	ms, mln, err := listenMetrics(cfg, metrics)
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	served := make(chan error, 2)
-	go func() { served <- app.Listener(ln) }()
-	if ms != nil {
-		defer ms.Close() // on the early returns; a no-op after Shutdown
-		go func() { served <- fmt.Errorf("metrics listener: %w", ms.Serve(mln)) }()
-	}
-	fmt.Fprintf(out, "Ace is running at %s/\n", base)
-	if err := printSetupURL(ctx, st, out, base); err != nil {
-		return err
-	}
-	if ms != nil {
-		fmt.Fprintf(out, "Metrics are served at http://%s/metrics\n", mln.Addr())
-	}
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("dialect", string(st.Dialect())),
-		slog.Bool("embedded_nats", cfg.NATSURL == ""), slog.Bool("metrics", ms != nil || cfg.MetricsToken != ""))
+	cfg       config.Config
+	log       *slog.Logger
+	app       *fiber.App
+	ln        net.Listener
+	metrics   *http.Server // nil without --metrics-addr
+	metricsLn net.Listener
 
-	purgeCtx, stopPurge := context.WithCancel(ctx)
-	defer stopPurge()
-	go web.PurgeSessions(purgeCtx, st, log, time.Hour)
-	go web.RelayKicks(purgeCtx, st, hub, log, time.Second)
-
-	select {
-	case err := <-served:
-		return fmt.Errorf("server: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	// Fiber's shutdown does not close WebSockets (STACK.md §6): the hub tells
-	// each client to reconnect elsewhere and flushes queued drafts first.
-	closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	hub.Close(closeCtx)
-	cancel()
-	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
-		return fmt.Errorf("server: shutdown: %w", err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) {
-		return fmt.Errorf("server: %w", err)
-	}
-	if ms != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := ms.Shutdown(sctx); err != nil {
-			return fmt.Errorf("server: shutdown metrics listener: %w", err)
-		}
-		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("server: %w", err)
-		}
-	}
-	return nil
+	mu        sync.Mutex
+	closed    bool
+	serving   chan struct{} // closed when Serve returns
+	stopLoops context.CancelFunc
+	loops     sync.WaitGroup
 }
 
-// listenMetrics opens the separate /metrics listener when one is
-// configured, so metrics can be scraped from a private address without
-// being on the public one.
-func listenMetrics(cfg config.Config, m *web.Metrics) (*http.Server, net.Listener, error) {
-	if cfg.MetricsAddr == "" {
-		return nil, nil, nil
+// ErrClosed is what Serve returns once Close has begun.
+var ErrClosed = errors.New("server: closed")
+
+// Option changes how New assembles an instance.
+type Option func(*options)
+
+type options struct {
+	rooms room.Config
+}
+
+// WithRooms tunes the room engine (tests use short intervals); zero fields
+// keep the defaults.
+func WithRooms(rc room.Config) Option { return func(o *options) { o.rooms = rc } }
+
+// New opens and migrates the store, connects to NATS (or starts the embedded
+// server), starts the room engine and listens on cfg.Addr (and
+// cfg.MetricsAddr). On error it releases whatever it had opened.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (_ *Instance, err error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
-	ln, err := net.Listen("tcp", cfg.MetricsAddr)
-	if err != nil {
-		return nil, nil, fmt.Errorf("server: listen for metrics on %s: %w", cfg.MetricsAddr, err)
+	in := &Instance{cfg: cfg, log: log, Metrics: web.NewMetrics()}
+	defer func() {
+		if err != nil {
+			in.release()
+		}
+	}()
+	if in.Store, err = store.Open(ctx, cfg.DatabaseURL, cfg.DataDir); err != nil {
+		return nil, err
 	}
+	if n, err := in.Store.Migrate(ctx); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Info("migrated database", slog.Int("migrations", n), slog.String("dialect", string(in.Store.Dialect())))
+	}
+	if in.Bus, err = bus.Connect(cfg.NATSURL, log); err != nil {
+		return nil, err
+	}
+	if in.Hub, err = room.NewHub(in.Store, in.Bus.Conn, log, o.rooms); err != nil {
+		return nil, err
+	}
+	if in.app, err = web.New(web.Deps{Config: cfg, Store: in.Store, Bus: in.Bus, Hub: in.Hub, Log: log, Metrics: in.Metrics}); err != nil {
+		return nil, err
+	}
+	if in.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return nil, fmt.Errorf("server: listen on %s: %w", cfg.Addr, err)
+	}
+	in.URL = "http://" + in.ln.Addr().String()
+	if cfg.MetricsAddr != "" {
+		// A listener of its own, so metrics can be scraped from a private
+		// address without being on the public one.
+		if in.metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("server: listen for metrics on %s: %w", cfg.MetricsAddr, err)
+		}
+		in.metrics = &http.Server{Handler: metricsMux(cfg, in.Metrics), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		in.MetricsURL = "http://" + in.metricsLn.Addr().String() + "/metrics"
+	}
+	return in, nil
+}
+
+// metricsMux is what the --metrics-addr listener serves.
+func metricsMux(cfg config.Config, m *web.Metrics) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler(cfg.MetricsToken))
 	// Profiles, on the same private listener and behind the same token: what
@@ -136,7 +121,153 @@ func listenMetrics(cfg config.Config, m *web.Metrics) (*http.Server, net.Listene
 	for name, h := range map[string]http.HandlerFunc{"profile": pprof.Profile, "trace": pprof.Trace, "cmdline": pprof.Cmdline, "symbol": pprof.Symbol} {
 		mux.Handle("GET /debug/pprof/"+name, web.RequireToken(cfg.MetricsToken, h))
 	}
-	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}, ln, nil
+	return mux
+}
+
+// Serve answers HTTP and WebSocket requests, and runs the instance's
+// background work (expired sessions, kicks left by the ace command), until
+// Close or until a listener fails.
+func (in *Instance) Serve() error {
+	in.mu.Lock()
+	if in.closed {
+		in.mu.Unlock()
+		return ErrClosed
+	}
+	if in.serving != nil {
+		in.mu.Unlock()
+		return errors.New("server: Serve called twice")
+	}
+	in.serving = make(chan struct{})
+	loopCtx, stop := context.WithCancel(context.Background())
+	in.stopLoops = stop
+	in.loops.Add(2)
+	in.mu.Unlock()
+	defer close(in.serving)
+
+	go func() { defer in.loops.Done(); web.PurgeSessions(loopCtx, in.Store, in.log, time.Hour) }()
+	go func() { defer in.loops.Done(); web.RelayKicks(loopCtx, in.Store, in.Hub, in.log, time.Second) }()
+
+	served := make(chan error, 2)
+	go func() { served <- in.app.Listener(in.ln) }()
+	listeners := 1
+	if in.metrics != nil {
+		listeners++
+		go func() { served <- in.metrics.Serve(in.metricsLn) }()
+	}
+	for range listeners {
+		if err := <-served; err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("server: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close shuts down gracefully within ctx: Fiber's shutdown does not close
+// WebSockets (STACK.md §6), so the hub first tells each client to reconnect
+// elsewhere (1001) and flushes queued drafts; then HTTP stops, and NATS and
+// the store close. A ctx that is already done skips the waiting.
+func (in *Instance) Close(ctx context.Context) error {
+	in.mu.Lock()
+	if in.closed {
+		in.mu.Unlock()
+		return nil
+	}
+	in.closed = true
+	serving := in.serving
+	in.mu.Unlock()
+
+	hubCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	in.Hub.Close(hubCtx)
+	cancel()
+	var errs []error
+	if serving != nil {
+		if err := in.app.ShutdownWithContext(ctx); err != nil && ctx.Err() == nil {
+			errs = append(errs, fmt.Errorf("server: shutdown: %w", err))
+		}
+		if in.metrics != nil {
+			if err := in.metrics.Shutdown(ctx); err != nil && ctx.Err() == nil {
+				errs = append(errs, fmt.Errorf("server: shutdown metrics listener: %w", err))
+			}
+		}
+	}
+	// Serve may not have reached its listeners yet.
+	_ = in.ln.Close()
+	if in.metricsLn != nil {
+		_ = in.metricsLn.Close()
+	}
+	if serving != nil {
+		<-serving
+		in.stopLoops()
+		in.loops.Wait()
+	}
+	in.release()
+	return errors.Join(errs...)
+}
+
+// release closes what New opened, in reverse order.
+func (in *Instance) release() {
+	if in.metrics != nil {
+		_ = in.metrics.Close()
+	}
+	if in.metricsLn != nil {
+		_ = in.metricsLn.Close()
+	}
+	if in.ln != nil {
+		_ = in.ln.Close()
+	}
+	if in.Bus != nil {
+		in.Bus.Close()
+	}
+	if in.Store != nil {
+		in.Store.Close()
+	}
+}
+
+// Run serves until ctx is cancelled. It writes the URL to open (and, while no
+// account exists, the first-admin setup URL) to out.
+func Run(ctx context.Context, cfg config.Config, out io.Writer, log *slog.Logger) error {
+	in, err := New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	shutdown := func() error {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return in.Close(closeCtx)
+	}
+	st := in.Store
+	if err := SeedDemo(ctx, st, log); err != nil {
+		return errors.Join(err, shutdown())
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = in.URL
+	}
+	served := make(chan error, 1)
+	go func() { served <- in.Serve() }()
+	fmt.Fprintf(out, "Ace is running at %s/\n", base)
+	if err := printSetupURL(ctx, st, out, base); err != nil {
+		return errors.Join(err, shutdown())
+	}
+	if in.MetricsURL != "" {
+		fmt.Fprintf(out, "Metrics are served at %s\n", in.MetricsURL)
+	}
+	log.Info("serving", slog.String("addr", in.ln.Addr().String()), slog.String("dialect", string(st.Dialect())),
+		slog.Bool("embedded_nats", cfg.NATSURL == ""), slog.Bool("metrics", in.MetricsURL != "" || cfg.MetricsToken != ""))
+
+	select {
+	case err := <-served:
+		if err == nil {
+			err = errors.New("server: stopped serving")
+		}
+		return errors.Join(err, shutdown())
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	if err := shutdown(); err != nil {
+		return err
+	}
+	return <-served
 }
 
 // SeedDemo loads the built-in demo bank into an empty bank, so a first run

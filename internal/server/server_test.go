@@ -3,8 +3,10 @@ package server
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -248,4 +250,54 @@ func TestMetricsOffThePublicListener(t *testing.T) {
 			t.Fatalf("/metrics with the token: %d\n%s", code, body)
 		}
 	})
+}
+
+// TestNewServeClose: New listens before Serve (the URL is known at once),
+// Close is graceful and idempotent, and Serve after Close says so.
+func TestNewServeClose(t *testing.T) {
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	in, err := New(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- in.Serve() }()
+	if code, body := get(t, in.URL+"/readyz"); code != 200 {
+		t.Fatalf("readyz: %d %s", code, body)
+	}
+	if err := in.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("Serve after a graceful Close: %v", err)
+	}
+	if err := in.Close(context.Background()); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if err := in.Serve(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Serve after Close: %v, want ErrClosed", err)
+	}
+
+	// A port in use fails New with the listen error (after the store and
+	// NATS opened: New closes them again); Close works before Serve.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	busy := cfg
+	busy.Addr = ln.Addr().String()
+	if _, err := New(context.Background(), busy, log); err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Fatalf("New on a busy port: %v", err)
+	}
+	again, err := New(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Close(context.Background()); err != nil {
+		t.Fatalf("Close before Serve: %v", err)
+	}
 }

@@ -3,21 +3,21 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ace-interviews/ace/internal/auth"
 	"github.com/ace-interviews/ace/internal/bank"
-	"github.com/ace-interviews/ace/internal/bus"
 	"github.com/ace-interviews/ace/internal/config"
-	"github.com/ace-interviews/ace/internal/room"
+	"github.com/ace-interviews/ace/internal/server"
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/store/storetest"
 	"github.com/ace-interviews/ace/internal/web"
@@ -33,35 +33,43 @@ type env struct {
 
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
-	return newEnvOn(t, storetest.New(t, d), config.Default())
+	return newEnvOn(t, configFor(t, d))
 }
 
-// newEnvOn runs a server with cfg on an existing store: two of them on one
-// PostgreSQL database are two instances.
-func newEnvOn(t *testing.T, s *store.Store, cfg config.Config) *env {
+// configFor is the embedded defaults on a fresh database of dialect d.
+func configFor(t *testing.T, d store.Dialect) config.Config {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := bus.Connect("", log)
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	if d == store.Postgres {
+		cfg.DatabaseURL = storetest.NewPostgresDatabase(t)
+	}
+	return cfg
+}
+
+// newEnvOn runs a server with cfg, assembled by server.New as `ace serve`
+// does (minus the demo bank): two on one PostgreSQL database are two
+// instances.
+func newEnvOn(t *testing.T, cfg config.Config) *env {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
+	in, err := server.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(b.Close)
-	hub, err := room.NewHub(s, b.Conn, log, room.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := web.NewMetrics()
-	app, err := web.New(web.Deps{Config: cfg, Store: s, Bus: b, Hub: hub, Log: log, Metrics: m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Listener(ln)
-	t.Cleanup(func() { _ = app.Shutdown() })
-	return &env{t: t, url: "http://" + ln.Addr().String(), store: s, metrics: m}
+	go func() {
+		if err := in.Serve(); err != nil && !errors.Is(err, server.ErrClosed) {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := in.Close(ctx); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return &env{t: t, url: in.URL, store: in.Store, metrics: in.Metrics}
 }
 
 // user creates a staff account and returns an API token for it.

@@ -9,18 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ace-interviews/ace/internal/config"
 	"github.com/ace-interviews/ace/internal/store"
-	"github.com/ace-interviews/ace/internal/store/storetest"
 )
 
 // behindProxy is a server that believes X-Forwarded-For from 127.0.0.1, as
 // behind the load balancer, so a test can log in from several addresses.
 func behindProxy(t *testing.T) *env {
 	t.Helper()
-	cfg := config.Default()
+	cfg := configFor(t, store.SQLite)
 	cfg.TrustedProxies = []string{"127.0.0.1"}
-	return newEnvOn(t, storetest.New(t, store.SQLite), cfg)
+	return newEnvOn(t, cfg)
 }
 
 // loginFrom posts the login form as the proxy would forward it from the
@@ -113,19 +111,8 @@ func TestLoginThrottleBusyAccount(t *testing.T) {
 // count into one counter; with a limiter in each process they allowed twice
 // the guesses.
 func TestLoginThrottleSharedByInstances(t *testing.T) {
-	dsn := storetest.NewPostgresDatabase(t)
-	open := func() *store.Store {
-		s, err := store.OpenPostgres(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		if _, err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	a, b := newEnvOn(t, open(), config.Default()), newEnvOn(t, open(), config.Default())
+	cfg := configFor(t, store.Postgres)
+	a, b := newEnvOn(t, cfg), newEnvOn(t, cfg)
 	a.user("ivy@example.com", store.RoleInterviewer)
 	ca, cb := a.client(), b.client()
 	var got []int
