@@ -94,7 +94,7 @@ func (r *Room) draft(ctx context.Context, m *Member, req Request) *Error {
 	if !r.hub.drafts.add(pendingDraft{d: draft, m: m}) {
 		return errf("busy", "the server is saving a backlog; resend shortly")
 	}
-	r.hub.publishEphemeral(r.id, ephemeral{Audience: store.AudienceStaff, Type: "answer.draft", TS: now,
+	r.outbound.offer(ephemeral{Audience: store.AudienceStaff, Type: "answer.draft", TS: now,
 		DraftOf: &store.AnswerKey{CandidateID: m.id.ParticipantID, Position: pos},
 		Data:    mustJSON(draftEvent{CandidateID: m.id.ParticipantID, Position: pos, Version: d.Version, Text: d.Text})})
 	return nil

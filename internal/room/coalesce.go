@@ -1,6 +1,7 @@
 package room
 
 import (
+	"sync"
 	"time"
 
 	"github.com/ace-interviews/ace/internal/store"
@@ -85,5 +86,94 @@ func (t *draftThrottle) send(k store.AnswerKey, b []byte, now time.Time) {
 func (t *draftThrottle) stop() {
 	if t.timer != nil {
 		t.timer.Stop()
+	}
+}
+
+// publishThrottle is the same rule at the source: the instance a candidate
+// is on publishes their typing to the other instances at most once per
+// interval per answer (the first draft after a pause at once, then the
+// latest), so a room of 200 typists does not put every keystroke's full
+// text on NATS for every instance to decode. Drafts are stored whatever it
+// does: it only decides what the interviewers are sent. It has its own lock
+// and publishes outside it.
+type publishThrottle struct {
+	h       *Hub
+	room    int64
+	every   time.Duration
+	mu      sync.Mutex
+	last    map[store.AnswerKey]time.Time
+	pending map[store.AnswerKey]ephemeral
+	timer   *time.Timer
+	stopped bool
+}
+
+func newPublishThrottle(h *Hub, room int64, everyMS int) *publishThrottle {
+	return &publishThrottle{h: h, room: room, every: time.Duration(everyMS) * time.Millisecond,
+		last: map[store.AnswerKey]time.Time{}, pending: map[store.AnswerKey]ephemeral{}}
+}
+
+func (t *publishThrottle) offer(e ephemeral) {
+	k := *e.DraftOf
+	now := time.Now()
+	t.mu.Lock()
+	if t.stopped {
+		t.mu.Unlock()
+		return
+	}
+	if now.Sub(t.last[k]) >= t.every {
+		t.last[k] = now
+		delete(t.pending, k)
+		t.mu.Unlock()
+		t.h.publishEphemeral(t.room, e)
+		return
+	}
+	t.pending[k] = e
+	if t.timer == nil {
+		t.timer = time.AfterFunc(t.every-now.Sub(t.last[k]), func() { t.h.tasks.run("publish drafts", t.flush) })
+	}
+	t.mu.Unlock()
+}
+
+func (t *publishThrottle) flush() {
+	now := time.Now()
+	var due []ephemeral
+	t.mu.Lock()
+	t.timer = nil
+	var next time.Duration
+	for k, e := range t.pending {
+		if wait := t.every - now.Sub(t.last[k]); wait > time.Millisecond {
+			if next == 0 || wait < next {
+				next = wait
+			}
+			continue
+		}
+		t.last[k] = now
+		delete(t.pending, k)
+		due = append(due, e)
+	}
+	if len(t.pending) > 0 && !t.stopped {
+		t.timer = time.AfterFunc(max(next, time.Millisecond), func() { t.h.tasks.run("publish drafts", t.flush) })
+	}
+	t.mu.Unlock()
+	for _, e := range due {
+		t.h.publishEphemeral(t.room, e)
+	}
+}
+
+// stop publishes what is pending (the last words typed) and stops.
+func (t *publishThrottle) stop() {
+	t.mu.Lock()
+	t.stopped = true
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	due := make([]ephemeral, 0, len(t.pending))
+	for _, e := range t.pending {
+		due = append(due, e)
+	}
+	t.pending = map[store.AnswerKey]ephemeral{}
+	t.mu.Unlock()
+	for _, e := range due {
+		t.h.publishEphemeral(t.room, e)
 	}
 }

@@ -43,6 +43,7 @@ type Room struct {
 	armed     map[int64]*time.Timer    // local expiry timers by timer id
 	submitted map[store.AnswerKey]bool // as of delivered: drafts no longer change these
 	drafts    *draftThrottle           // interviewers' coalesced typing
+	outbound  *publishThrottle         // local candidates' typing, as published
 
 	ops        chan *roomOp  // actions waiting for the room's writer
 	stopWriter chan struct{} // closed when the room closes
@@ -144,6 +145,7 @@ func (r *Room) load(ctx context.Context) error {
 		r.submitted[k] = true
 	}
 	r.drafts = newDraftThrottle(r, draftInterval(candidates))
+	r.outbound = newPublishThrottle(h, r.id, draftInterval(candidates))
 	r.loading = false
 	for _, ev := range r.early {
 		r.accept(ev)
@@ -155,6 +157,9 @@ func (r *Room) load(ctx context.Context) error {
 // close stops the room; the hub has removed it from its map. It makes NATS
 // calls, so no lock may be held by the caller.
 func (r *Room) close() {
+	if r.outbound != nil {
+		r.outbound.stop()
+	}
 	if r.sub != nil {
 		_ = r.sub.Unsubscribe()
 	}
