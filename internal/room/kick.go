@@ -49,11 +49,11 @@ func (h *Hub) onControl(msg *nats.Msg) {
 // which the caller changed before calling.
 func (h *Hub) KickParticipant(interviewID, participantID int64, reason string) {
 	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "participant.removed",
-		Kick: participantID, KickReason: reason, Data: mustJSON(map[string]any{"participant_id": participantID})})
+		Kick: participantID, KickReason: reason, Data: mustJSON(participantRef{ParticipantID: participantID})})
 }
 
 // Revoke disconnects a candidate whose invite was revoked or re-issued.
 func (h *Hub) Revoke(interviewID, candidateID int64) {
 	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "candidate.revoked",
-		Kick: candidateID, KickReason: "your invite was revoked", Data: mustJSON(map[string]any{"candidate_id": candidateID})})
+		Kick: candidateID, KickReason: "your invite was revoked", Data: mustJSON(candidateRef{CandidateID: candidateID})})
 }

@@ -1,4 +1,4 @@
-package livetest_test
+package room_test
 
 import (
 	"fmt"

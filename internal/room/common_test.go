@@ -1,4 +1,4 @@
-package livetest_test
+package room_test
 
 // Helpers shared by the order, resume, timer, authz and bad-input tests.
 
