@@ -55,9 +55,18 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	status, code, msg := fiber.StatusInternalServerError, "", "internal error"
 	var fe *fiber.Error
 	var ce *codedError
+	var inv *store.InvalidError
 	switch {
 	case errors.As(err, &ce):
 		status, code, msg = ce.status, ce.code, ce.message
+	case errors.As(err, &inv):
+		status, code, msg = fiber.StatusBadRequest, "bad_request", inv.Msg
+	case errors.Is(err, store.ErrScorecardLocked):
+		status, code, msg = fiber.StatusConflict, "scorecard_locked", store.ErrScorecardLocked.Error()
+	case errors.Is(err, store.ErrAlreadySubmitted):
+		status, code, msg = fiber.StatusConflict, "already_submitted", store.ErrAlreadySubmitted.Error()
+	case errors.Is(err, store.ErrNotSubmitted):
+		status, code, msg = fiber.StatusConflict, "not_submitted", store.ErrNotSubmitted.Error()
 	case errors.As(err, &fe):
 		status, msg = fe.Code, fe.Message
 	case errors.Is(err, store.ErrNotFound):

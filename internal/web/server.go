@@ -146,6 +146,11 @@ func New(d Deps) (*fiber.App, error) {
 	api.Post("/interviews/:id/candidates/:cid/invite", runAPI, h.apiRotateInvite)
 	api.Delete("/interviews/:id/interviewers/:pid", runAPI, h.apiRemoveInterviewer)
 	api.Get("/interviews/:id/events", staffAPI, h.apiEvents)
+	api.Get("/interviews/:id/scorecards", staffAPI, h.apiScorecards)
+	api.Get("/interviews/:id/candidates/:cid/scorecard", staffAPI, h.apiGetScorecard)
+	api.Put("/interviews/:id/candidates/:cid/scorecard", runAPI, h.apiPutScorecard)
+	api.Post("/interviews/:id/candidates/:cid/scorecard/submit", runAPI, h.apiSubmitScorecard)
+	api.Post("/interviews/:id/candidates/:cid/scorecard/amend", runAPI, h.apiAmendScorecard)
 	app.Use("/api", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
 	})
@@ -180,6 +185,9 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/interviews/:id", runPage, h.interviewManagePage)
 	app.Get("/interviews/:id/console", runPage, h.interviewConsolePage)
 	app.Get("/interviews/:id/room", h.candidateRoomPage)
+	reviewPage := h.requirePageRole(store.RoleAdmin, store.RoleInterviewer, store.RoleReviewer)
+	app.Get("/interviews/:id/report", reviewPage, h.interviewReportPage)
+	app.Get("/reports", reviewPage, h.reportsPage)
 
 	admin := app.Group("/admin", h.requirePageRole(store.RoleAdmin))
 	admin.Get("/users", h.usersPage)

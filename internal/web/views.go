@@ -25,7 +25,7 @@ type views struct {
 }
 
 var pageNames = []string{"home", "questions", "login", "setup", "error", "staff_questions", "question_form", "import", "users",
-	"interviews", "interview_new", "interview_manage", "interview_console", "interview_room", "room_closed"}
+	"interviews", "interview_new", "interview_manage", "interview_console", "interview_room", "room_closed", "interview_report", "reports"}
 
 func newViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, static: map[string][]byte{}, hashes: map[string]string{}}
@@ -69,6 +69,9 @@ func newViews() (*views, error) {
 		// paragraphs renders plain text as escaped paragraphs: html/template
 		// escapes each one, so user text never becomes markup.
 		"paragraphs": func(s string) []string { return splitParagraphs(s) },
+	}
+	for k, f := range reviewFuncs() {
+		funcs[k] = f
 	}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates, "templates/layout.html", "templates/filters.html", "templates/"+name+".html")
