@@ -245,7 +245,9 @@ func TestScorecardPermissions(t *testing.T) {
 	})
 }
 
-func (f *panelFixture) path(suffix string) string { return fmt.Sprintf("/interviews/%d%s", f.iv.ID, suffix) }
+func (f *panelFixture) path(suffix string) string {
+	return fmt.Sprintf("/interviews/%d%s", f.iv.ID, suffix)
+}
 
 // TestScorecardValidation: anything but the contract's shape is a 400 that
 // changes nothing; submit locks; amendments are new versions.
