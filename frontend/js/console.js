@@ -1,12 +1,14 @@
 // The interviewer console: a client of the room's WebSocket protocol
 // (docs/protocol.md). Presence, the plan and bank pushes, each candidate's
-// answer as they type, timers, chat, private notes and candidate signals.
+// answer as they type, timers, chat, private notes, candidate signals and
+// each candidate's scorecard (scorecard.js, over the REST API).
 
 import { RoomSocket } from './socket.js';
 import { Countdown, clock } from './countdown.js';
 import { h, $, clear, srOnly, clockTime, duration, Announcer } from './dom.js';
 import { mountChat } from './chat.js';
 import { mountBankSearch, short } from './bank.js';
+import { mountScorecard } from './scorecard.js';
 
 const root = $('#console');
 const interviewId = Number(root.dataset.interviewId);
@@ -34,6 +36,8 @@ const state = {
   others: new Map(),
   view: 'grid',
   focusId: 0,
+  /** candidate → Set of interviewers (participant ids) who submitted a scorecard */
+  scorecards: new Map(),
 };
 
 // ---------------------------------------------------------------- storage
@@ -261,11 +265,26 @@ function pane(cid) {
   parts.noteStatus = h('p', { id: `${base}-note-status`, class: 'hint note-status' });
   parts.othersNotes = h('div', { class: 'others-notes' });
   parts.earlier = h('div', { class: 'earlier' });
+  parts.scPanel = h('p', { class: 'sc-panel-status' });
+  parts.scBody = h('div', { class: 'scorecard-body' });
+  parts.scBox = h('details', { class: 'scorecard-box' },
+    h('summary', {}, 'Scorecard', srOnly(` for ${p.name}`)), parts.scPanel, parts.scBody);
+  parts.scBox.addEventListener('toggle', () => {
+    if (!parts.scBox.open || parts.scorecard) return;
+    parts.scorecard = mountScorecard(parts.scBody, {
+      interviewId,
+      candidateId: cid,
+      candidateName: state.people.get(cid)?.name ?? '',
+      questions: pushedQuestions(),
+      onSubmitted: () => say(`Scorecard for ${state.people.get(cid)?.name ?? 'the candidate'} submitted.`),
+    });
+  });
   parts.focusBtn = h('button', { type: 'button', class: 'secondary small focus-btn', on: { click: () => setView(state.view === 'focus' && state.focusId === cid ? 'grid' : 'focus', cid) } });
   parts.el = h('article', { class: 'cand', id: base, 'aria-labelledby': `${base}-name`, dataset: { candidateId: cid } },
     h('header', { class: 'cand-head' }, parts.name, parts.presence, parts.badge, parts.focusBtn),
     parts.sigSummary, parts.sigList, parts.box, parts.foot,
     h('details', { class: 'note' }, h('summary', {}, 'Private note', srOnly(` on ${p.name}`)), parts.noteLabel, parts.note, parts.noteStatus, parts.othersNotes),
+    parts.scBox,
     parts.earlier);
   let saveTimer = null;
   parts.note.addEventListener('input', () => {
@@ -305,6 +324,28 @@ function renderPane(cid) {
   renderSignals(cid);
   renderNote(cid);
   renderEarlier(cid);
+  renderScorecardPanel(cid);
+}
+
+// ---------------------------------------------------------------- scorecards
+
+/** pushedQuestions are the questions a scorecard scores. */
+function pushedQuestions() {
+  return [...state.questions.values()]
+    .filter((q) => q.pushed_at || q.position === state.current)
+    .map((q) => ({ position: q.position, prompt: q.prompt }));
+}
+
+/** renderScorecardPanel says who has submitted (never what: the panel is blind). */
+function renderScorecardPanel(cid) {
+  const parts = pane(cid);
+  const authors = [...(state.scorecards.get(cid) ?? [])];
+  const names = authors.map((a) => (a === state.me ? 'you' : state.people.get(a)?.name ?? 'a co-interviewer'));
+  const mine = authors.includes(state.me);
+  const who = names.length ? `Submitted by ${names.join(', ')}.` : 'No scorecard submitted yet.';
+  parts.scPanel.textContent = mine
+    ? `${who} The report shows the panel's scorecards.`
+    : `${who} The others' scores stay hidden from you until you submit yours.`;
 }
 
 function renderAnswer(cid) {
@@ -481,7 +522,17 @@ socket.on('question.pushed', (f, { replay }) => {
   renderPlan();
   renderTimers();
   for (const c of candidates()) renderPane(c.id);
+  for (const parts of panes.values()) parts.scorecard?.setQuestions(pushedQuestions());
   say(`Question ${d.position} is on screen.`);
+});
+
+socket.on('scorecard.submitted', (f, { replay }) => {
+  const d = f.data;
+  if (!state.scorecards.has(d.candidate_id)) state.scorecards.set(d.candidate_id, new Set());
+  state.scorecards.get(d.candidate_id).add(d.author_id);
+  if (state.people.has(d.candidate_id)) renderScorecardPanel(d.candidate_id);
+  // Submitted from another tab of mine: show it locked here too.
+  if (!replay && d.author_id === state.me) panes.get(d.candidate_id)?.scorecard?.reload();
 });
 
 const TIMER_NEWS = {
