@@ -3,12 +3,14 @@
 -- candidate. The working copy is the one draft row (at most one per author
 -- and candidate); submitting locks it, and an amendment is a new version
 -- (a draft copied from the last submitted one), so every submitted version
--- is kept. candidate_id and author_id are participant ids.
+-- is kept. candidate_id and author_id are participant ids; deleting a
+-- participant who has scorecards is refused (the record of a decision
+-- stays), deleting the interview removes them all.
 CREATE TABLE scorecards (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     interview_id   INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-    candidate_id   INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
-    author_id      INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
+    candidate_id   INTEGER NOT NULL REFERENCES participants (id),
+    author_id      INTEGER NOT NULL REFERENCES participants (id),
     version        INTEGER NOT NULL CHECK (version >= 1),
     status         TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
     recommendation TEXT NOT NULL DEFAULT '' CHECK (recommendation IN ('', 'strong_no', 'no', 'yes', 'strong_yes')),
