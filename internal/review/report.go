@@ -3,6 +3,7 @@ package review
 import (
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ace-interviews/ace/internal/store"
@@ -49,7 +50,13 @@ type CandidateReport struct {
 	Hidden int
 	// Own is the viewer's own newest version (a panel member's), if any.
 	Own   *store.Scorecard
-	Notes []store.Note
+	Notes []Note
+}
+
+// Note is an interviewer's note with its author's name.
+type Note struct {
+	store.Note
+	AuthorName string
 }
 
 // Card is an author's current submitted scorecard with its earlier versions.
@@ -92,7 +99,9 @@ func Build(in Input, v Viewer) Report {
 	r.Shown = OthersShown(visible, v)
 
 	var cands []int64
+	names := map[int64]string{}
 	for _, p := range in.Participants {
+		names[p.ID] = p.Name
 		if p.Role == store.PartCandidate {
 			cands = append(cands, p.ID)
 		}
@@ -107,12 +116,12 @@ func Build(in Input, v Viewer) Report {
 		if p.Role != store.PartCandidate {
 			continue
 		}
-		cr := CandidateReport{Candidate: p, Notes: []store.Note{}}
+		cr := CandidateReport{Candidate: p, Notes: []Note{}}
 		cr.Cards, cr.Own = cards(visible, p.ID, v)
 		cr.Hidden = hiddenCount(in.Scorecards, visible, p.ID)
 		for _, n := range in.Notes {
-			if n.CandidateID == p.ID {
-				cr.Notes = append(cr.Notes, n)
+			if n.CandidateID == p.ID && strings.TrimSpace(n.Text) != "" {
+				cr.Notes = append(cr.Notes, Note{Note: n, AuthorName: names[n.AuthorID]})
 			}
 		}
 		for _, q := range in.Questions {

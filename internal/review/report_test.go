@@ -113,7 +113,7 @@ func TestBuildReport(t *testing.T) {
 	if len(a.Cards) != 2 || a.Cards[1].Version != 2 || len(a.Cards[1].Earlier) != 1 || a.Cards[1].Earlier[0].Recommendation != "no" || !a.Cards[0].Mine {
 		t.Errorf("A cards %+v", a.Cards)
 	}
-	if len(a.Notes) != 1 || len(b.Notes) != 0 {
+	if len(a.Notes) != 1 || a.Notes[0].AuthorName != "Me" || len(b.Notes) != 0 {
 		t.Errorf("notes %+v %+v", a.Notes, b.Notes)
 	}
 	// For B I have only a draft: the other's scorecard is hidden, counted.

@@ -150,7 +150,7 @@ func validateFinal(sc Scorecard) error {
 }
 
 // sqlTx is the room transaction's SQL handle, for the scorecard steps below.
-func (rt *RoomTx) sqlTx() *sqlx.Tx { return rt.Tx }
+func (rt *RoomTx) sqlTx() *sqlx.Tx { return rt.tx }
 
 const scorecardCols = `sc.id, sc.interview_id, sc.candidate_id, sc.author_id, p.name AS author_name, sc.version, sc.status,
 	sc.recommendation, sc.summary, sc.seen_panel, sc.created_at, sc.updated_at, sc.submitted_at`
@@ -451,28 +451,6 @@ func (s *Store) MarkPanelSeen(ctx context.Context, interviewID, userID int64, ca
 		return fmt.Errorf("store: mark panel seen: %w", err)
 	}
 	return nil
-}
-
-// Note is an interviewer's private note on one candidate and question.
-type Note struct {
-	AuthorID    int64     `db:"author_id" json:"author_id"`
-	AuthorName  string    `db:"author_name" json:"author_name"`
-	CandidateID int64     `db:"candidate_id" json:"candidate_id"`
-	Position    int       `db:"position" json:"position"`
-	Text        string    `db:"text" json:"text"`
-	UpdatedAt   time.Time `db:"updated_at" json:"updated_at"`
-}
-
-// Notes returns an interview's non-empty notes by candidate, position and author.
-func (s *Store) Notes(ctx context.Context, interviewID int64) ([]Note, error) {
-	ns := []Note{}
-	err := s.r.SelectContext(ctx, &ns, s.q(`SELECT n.author_id, COALESCE(p.name, '') AS author_name, n.candidate_id, n.position, n.text, n.updated_at
-		FROM notes n LEFT JOIN participants p ON p.id = n.author_id
-		WHERE n.interview_id = ? AND n.text <> '' ORDER BY n.candidate_id, n.position, n.author_id`), interviewID)
-	if err != nil {
-		return nil, fmt.Errorf("store: notes: %w", err)
-	}
-	return ns, nil
 }
 
 // AllEvents returns an interview's whole transcript in seq order, read in pages.

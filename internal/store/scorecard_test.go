@@ -65,8 +65,7 @@ func (f scoreFixture) push(t *testing.T, position int) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := f.s.InRoom(ctx, f.iv.ID, func(rt *store.RoomTx) error {
-		_, err := rt.ExecContext(ctx, rt.Q(`UPDATE interview_questions SET pushed_at = ? WHERE interview_id = ? AND position = ?`), rt.Now, rt.ID, position)
-		return err
+		return rt.PushQuestion(ctx, position, 60)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +221,7 @@ func TestNotes(t *testing.T) {
 			t.Fatal(err)
 		}
 		ns, err := s.Notes(ctx, f.iv.ID)
-		if err != nil || len(ns) != 1 || ns[0].AuthorName != "Ann" || ns[0].Text != "talks <fast>" || ns[0].Position != 1 {
+		if err != nil || len(ns) != 2 || ns[0].AuthorID != f.ann.ID || ns[0].Text != "talks <fast>" || ns[0].Position != 1 {
 			t.Fatalf("notes %+v %v", ns, err)
 		}
 	})
