@@ -155,7 +155,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 func TestMigrateAndHelp(t *testing.T) {
 	dir := t.TempDir()
 	out, err := run(t, "", "migrate", "--data-dir", dir)
-	if err != nil || !strings.Contains(out, "Applied 5 migration(s) to the sqlite database.") {
+	if err != nil || !strings.Contains(out, "Applied 6 migration(s) to the sqlite database.") {
 		t.Fatalf("migrate: %v %s", err, out)
 	}
 	out, _ = run(t, "", "migrate", "--data-dir", dir)
