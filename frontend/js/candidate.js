@@ -4,7 +4,8 @@
 // locks when time is up or the interview ends.
 
 import { RoomSocket } from './socket.js';
-import { Countdown, clock } from './countdown.js';
+import { Countdown } from './countdown.js';
+import { Timers, TIMER_EVENTS, showConnection } from './room_state.js';
 import { h, $, clear, duration, Announcer } from './dom.js';
 import { mountChat } from './chat.js';
 
@@ -41,8 +42,8 @@ const st = {
   questions: new Map(),
   /** @type {Map<number, {text:string, version:number, saved:number, sent:number, submitted:boolean}>} */
   answers: new Map(),
-  /** @type {Map<string, any>} */
-  timers: new Map(),
+  /** the timers the server sent: the room's, and this candidate's own (extra time) */
+  timers: new Timers(),
   /** positions the server said are out of time, until a timer runs again */
   timeUp: new Set(),
   lastVersion: 0,
@@ -62,8 +63,7 @@ function nextVersion() {
 
 // ---------------------------------------------------------------- timers
 
-const timerKey = (t) => `${t.scope}:${t.position ?? 0}:${t.candidate_id ?? 0}`;
-const pick = (scope, pos) => st.timers.get(`${scope}:${pos}:${st.me}`) ?? st.timers.get(`${scope}:${pos}:0`) ?? null;
+const pick = (scope, pos) => st.timers.forCandidate(scope, pos, st.me);
 const questionTimer = () => (st.current ? pick('question', st.current) : null);
 const examTimer = () => pick('exam', 0);
 
@@ -345,10 +345,8 @@ const socket = new RoomSocket(interviewId, { probe });
 
 socket.on('status', (status, detail) => {
   const el = $('#conn');
-  el.dataset.state = status;
-  let text = { connecting: 'Connecting…', open: 'Connected', reconnecting: 'Reconnecting…', closed: detail || 'Disconnected' }[status] ?? '';
-  if (status === 'closed' && st.ended) text = '';
-  el.textContent = text;
+  showConnection(el, status, detail);
+  if (status === 'closed' && st.ended) el.textContent = '';
   if (status === 'closed' && detail) showMsg(detail);
   if (status === 'reconnecting') polite.say('Connection lost. Reconnecting… Keep typing: your text is kept here.');
   renderLock();
@@ -357,7 +355,6 @@ socket.on('status', (status, detail) => {
 
 socket.on('welcome', (f) => {
   const d = f.data;
-  clock.sync(d.server_now);
   if (d.role !== 'candidate') {
     socket.stop('This page is for candidates. Interviewers use the console.');
     return;
@@ -369,7 +366,7 @@ socket.on('welcome', (f) => {
   st.status = d.interview.status;
   st.ended = d.interview.status === 'ended';
   st.questions = new Map((d.questions ?? []).map((q) => [q.position, q]));
-  st.timers = new Map((d.timers ?? []).map((t) => [timerKey(t), t]));
+  st.timers.reset(d.timers, d.server_now);
   for (const w of d.answers ?? []) {
     const a = answer(w.position);
     if (w.version >= a.version) {
@@ -420,12 +417,11 @@ socket.on('question.pushed', (f, { replay }) => {
   polite.say(`Question ${d.position} is on screen.`);
 });
 
-for (const type of ['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'timer.expired']) {
+for (const type of TIMER_EVENTS) {
   socket.on(type, (f, { replay }) => {
     if (replay) return;
     const d = f.data;
-    clock.sync(d.server_now);
-    st.timers.set(timerKey(d), d);
+    st.timers.apply(d);
     if (d.state === 'running' && d.scope === 'question') st.timeUp.delete(d.position);
     render();
     const what = d.scope === 'exam' ? 'The exam timer' : 'The timer';

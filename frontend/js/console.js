@@ -4,7 +4,8 @@
 // each candidate's scorecard (scorecard.js, over the REST API).
 
 import { RoomSocket } from './socket.js';
-import { Countdown, clock } from './countdown.js';
+import { Countdown } from './countdown.js';
+import { Timers, TIMER_EVENTS, showConnection } from './room_state.js';
 import { h, $, clear, srOnly, clockTime, duration, Announcer } from './dom.js';
 import { mountChat } from './chat.js';
 import { mountBankSearch, short } from './bank.js';
@@ -28,10 +29,10 @@ const state = {
   answers: new Map(),
   /** @type {Map<number, {type:string, position:number, chars?:number, ts:string}[]>} */
   signals: new Map(),
-  /** @type {Map<string, any>} "scope:position:candidate" → timer data */
-  timers: new Map(),
-  /** my notes, "candidate:position" → text; kept in this tab (the protocol does not send them back) */
-  notes: loadNotes(),
+  /** the room's timers, and each candidate's own */
+  timers: new Timers(),
+  /** my notes, "candidate:position" → text; from the welcome, then as I type */
+  notes: new Map(),
   /** other interviewers' notes, "candidate:position" → Map(author → text) */
   others: new Map(),
   view: 'grid',
@@ -39,28 +40,6 @@ const state = {
   /** candidate → Set of interviewers (participant ids) who submitted a scorecard */
   scorecards: new Map(),
 };
-
-// ---------------------------------------------------------------- storage
-
-function notesKey() {
-  return `ace.notes.${interviewId}`;
-}
-
-function loadNotes() {
-  try {
-    return new Map(Object.entries(JSON.parse(sessionStorage.getItem(notesKey()) ?? '{}')));
-  } catch {
-    return new Map();
-  }
-}
-
-function storeNotes() {
-  try {
-    sessionStorage.setItem(notesKey(), JSON.stringify(Object.fromEntries(state.notes)));
-  } catch {
-    // storage unavailable: notes are still saved on the server
-  }
-}
 
 // ---------------------------------------------------------------- answers
 
@@ -73,19 +52,10 @@ function setAnswer(cid, pos, a) {
   return true;
 }
 
-try {
-  for (const a of JSON.parse($('#stored-answers').textContent || '[]') ?? []) {
-    setAnswer(a.candidate_id, a.position, { text: a.text, version: a.version, submitted: a.submitted });
-  }
-} catch {
-  // a console without stored answers still works from live drafts
-}
-
 // ---------------------------------------------------------------- timers
 
-const timerKey = (t) => `${t.scope}:${t.position ?? 0}:${t.candidate_id ?? 0}`;
-const questionTimer = () => state.timers.get(`question:${state.current}:0`) ?? null;
-const examTimer = () => state.timers.get('exam:0:0') ?? null;
+const questionTimer = () => state.timers.get('question', state.current);
+const examTimer = () => state.timers.get('exam', 0);
 
 const qCountdown = new Countdown($('#q-countdown'), { label: 'Question', announce: say, onZero: renderTimerControls });
 const examCountdown = new Countdown($('#exam-countdown'), { label: 'Exam', announce: say, onZero: renderTimerControls });
@@ -220,26 +190,38 @@ mountBankSearch($('#bank'), {
 
 // ---------------------------------------------------------------- people
 
+function personItem(p) {
+  const you = p.id === state.me;
+  return h('li', { class: 'person', dataset: { participantId: p.id, online: String(p.online) } },
+    h('span', { class: 'dot', 'aria-hidden': 'true' }),
+    h('span', { class: 'person-name', text: p.name + (you ? ' (you)' : '') }),
+    h('span', { class: 'person-role', text: p.role }),
+    h('span', { class: 'person-state', text: p.revoked ? 'invite revoked' : p.online ? 'online' : 'offline' }));
+}
+
 function renderPeople() {
   const list = $('#people');
   clear(list);
   const people = [...state.people.values()].sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === 'interviewer' ? -1 : 1));
-  for (const p of people) {
-    const you = p.id === state.me;
-    list.append(
-      h('li', { class: 'person', dataset: { participantId: p.id, online: String(p.online) } },
-        h('span', { class: 'dot', 'aria-hidden': 'true' }),
-        h('span', { class: 'person-name', text: p.name + (you ? ' (you)' : '') }),
-        h('span', { class: 'person-role', text: p.role }),
-        h('span', { class: 'person-state', text: p.revoked ? 'invite revoked' : p.online ? 'online' : 'offline' })),
-    );
-  }
+  for (const p of people) list.append(personItem(p));
+  renderCount();
+}
+
+/** renderPerson redraws one person's line: 200 candidates joining redraw 200 lines, not 200 lists. */
+function renderPerson(p) {
+  const old = $('#people').querySelector(`li[data-participant-id="${p.id}"]`);
+  if (!old) return renderPeople();
+  old.replaceWith(personItem(p));
+  renderCount();
+}
+
+const candidates = () => [...state.people.values()].filter((p) => p.role === 'candidate').sort((a, b) => a.id - b.id);
+
+function renderCount() {
   const cands = candidates();
   const online = cands.filter((c) => c.online).length;
   $('#cands-count').textContent = cands.length ? `(${online} of ${cands.length} online)` : '';
 }
-
-const candidates = () => [...state.people.values()].filter((p) => p.role === 'candidate').sort((a, b) => a.id - b.id);
 
 // ---------------------------------------------------------------- candidate panes
 
@@ -291,7 +273,6 @@ function pane(cid) {
     const pos = state.current;
     const k = `${cid}:${pos}`;
     state.notes.set(k, parts.note.value);
-    storeNotes();
     parts.noteStatus.textContent = 'Saving…';
     clearTimeout(saveTimer);
     saveTimer = setTimeout(async () => {
@@ -460,20 +441,12 @@ async function probe() {
 const socket = new RoomSocket(interviewId, { probe });
 
 socket.on('status', (status, detail) => {
-  const el = $('#conn');
-  el.dataset.state = status;
-  el.textContent = {
-    connecting: 'Connecting…',
-    open: 'Connected',
-    reconnecting: 'Reconnecting…',
-    closed: detail || 'Disconnected',
-  }[status] ?? status;
+  showConnection($('#conn'), status, detail);
   renderStatus();
 });
 
 socket.on('welcome', (f) => {
   const d = f.data;
-  clock.sync(d.server_now);
   if (d.role !== 'interviewer') {
     socket.stop('This page is for interviewers.');
     return;
@@ -486,7 +459,20 @@ socket.on('welcome', (f) => {
   for (const p of d.participants ?? []) {
     state.people.set(p.id, { id: p.id, name: p.name, role: p.role, revoked: !!p.revoked, online: p.id === state.me });
   }
-  state.timers = new Map((d.timers ?? []).map((t) => [timerKey(t), t]));
+  state.timers.reset(d.timers, d.server_now);
+  // A reloaded console is whole from its welcome: every candidate's stored
+  // answer, and the panel's notes (mine and the others').
+  for (const a of d.answers ?? []) setAnswer(a.candidate_id, a.position, { text: a.text, version: a.version, submitted: a.submitted });
+  state.others = new Map();
+  for (const n of d.notes ?? []) {
+    const k = `${n.candidate_id}:${n.position}`;
+    if (n.author_id === state.me) {
+      if (!state.notes.has(k)) state.notes.set(k, n.text);
+      continue;
+    }
+    if (!state.others.has(k)) state.others.set(k, new Map());
+    state.others.get(k).set(n.author_id, n.text);
+  }
   renderAll();
 });
 
@@ -507,7 +493,7 @@ socket.on('interview.started', (f, { replay }) => {
 socket.on('interview.ended', (f, { replay }) => {
   if (replay) return;
   state.status = 'ended';
-  for (const [k, t] of state.timers) state.timers.set(k, { ...t, state: 'expired', remaining_ms: 0 });
+  state.timers.expireAll();
   renderStatus();
   renderTimers();
   say('The interview has ended.');
@@ -541,12 +527,11 @@ const TIMER_NEWS = {
   'timer.extended': 'extended',
 };
 
-for (const type of ['timer.started', 'timer.paused', 'timer.resumed', 'timer.extended', 'timer.expired']) {
+for (const type of TIMER_EVENTS) {
   socket.on(type, (f, { replay }) => {
     if (replay) return;
     const d = f.data;
-    clock.sync(d.server_now);
-    state.timers.set(timerKey(d), d);
+    state.timers.apply(d);
     renderTimers();
     if (TIMER_NEWS[type] && !d.candidate_id) {
       const what = d.scope === 'exam' ? 'Exam timer' : 'Question timer';
@@ -583,7 +568,7 @@ socket.on('presence.changed', (f) => {
   p.online = !!d.online;
   p.name = d.name || p.name;
   state.people.set(p.id, p);
-  renderPeople();
+  renderPerson(p);
   if (p.role === 'candidate') {
     if (!panes.has(p.id)) renderCandidates();
     else renderPane(p.id);
@@ -595,7 +580,7 @@ socket.on('candidate.revoked', (f) => {
   if (p) {
     p.revoked = true;
     p.online = false;
-    renderPeople();
+    renderPerson(p);
     renderPane(p.id);
   }
 });

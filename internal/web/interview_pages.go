@@ -66,22 +66,10 @@ func (h *handler) interviewManagePage(c *fiber.Ctx) error {
 	return h.render(c, fiber.StatusOK, "interview_manage", page{Title: iv.Title, Data: d})
 }
 
-// consoleAnswer is a candidate's stored answer as the console starts from.
-type consoleAnswer struct {
-	CandidateID int64  `json:"candidate_id"`
-	Position    int    `json:"position"`
-	Text        string `json:"text"`
-	Version     int64  `json:"version"`
-	Submitted   bool   `json:"submitted"`
-}
-
-// consoleData is what the console page carries besides what welcome sends.
+// consoleData is what the console page carries besides what welcome sends
+// (the welcome carries every candidate's answer and the panel's notes).
 type consoleData struct {
 	Interview store.Interview
-	// Answers are the stored answers: welcome has none for interviewers, and a
-	// console opened mid-question would otherwise show empty panes until each
-	// candidate types again.
-	Answers []consoleAnswer
 }
 
 // interviewConsolePage: GET /interviews/{id}/console, the interviewer console.
@@ -90,23 +78,7 @@ func (h *handler) interviewConsolePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ps, err := h.Store.Participants(c.UserContext(), iv.ID)
-	if err != nil {
-		return err
-	}
-	d := consoleData{Interview: iv, Answers: []consoleAnswer{}}
-	for _, p := range ps {
-		if p.Role != store.PartCandidate {
-			continue
-		}
-		as, err := h.Store.Answers(c.UserContext(), iv.ID, p.ID)
-		if err != nil {
-			return err
-		}
-		for _, a := range as {
-			d.Answers = append(d.Answers, consoleAnswer{CandidateID: p.ID, Position: a.Position, Text: a.Text, Version: a.Version, Submitted: a.Submitted == 1})
-		}
-	}
+	d := consoleData{Interview: iv}
 	return h.render(c, fiber.StatusOK, "interview_console", page{Title: "Console: " + iv.Title, Data: d})
 }
 
