@@ -575,6 +575,15 @@ socket.on('presence.changed', (f) => {
   }
 });
 
+// A candidate added during the session gets a pane at once, offline until they join.
+socket.on('participant.added', (f) => {
+  const d = f.data;
+  if (state.people.has(d.participant_id)) return;
+  state.people.set(d.participant_id, { id: d.participant_id, name: d.name, role: d.role, revoked: false, online: false });
+  renderPeople();
+  if (d.role === 'candidate') renderCandidates();
+});
+
 socket.on('candidate.revoked', (f) => {
   const p = state.people.get(f.data.candidate_id);
   if (p) {

@@ -219,6 +219,11 @@ func (h *handler) apiAddCandidates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if h.Hub != nil {
+		for _, p := range ps {
+			h.Hub.ParticipantAdded(iv.ID, p.ID, p.Name, p.Role)
+		}
+	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"candidates": h.candidatesOut(c, ps, tokens)})
 }
 

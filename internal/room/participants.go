@@ -57,3 +57,10 @@ func (h *Hub) Revoke(interviewID, candidateID int64) {
 	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "candidate.revoked",
 		Kick: candidateID, KickReason: "your invite was revoked", Data: mustJSON(candidateRef{CandidateID: candidateID})})
 }
+
+// ParticipantAdded tells the interviewers on every instance that a
+// candidate was added during the session, so consoles show their pane.
+func (h *Hub) ParticipantAdded(interviewID, participantID int64, name, role string) {
+	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "participant.added",
+		Data: mustJSON(presenceData{ParticipantID: participantID, Name: name, Role: role})})
+}
