@@ -28,13 +28,31 @@ func newTasks(log *slog.Logger) *tasks {
 
 // run runs fn now, on the calling goroutine (a timer's), tracked.
 func (t *tasks) run(name string, fn func()) {
+	if t.begin() {
+		t.do(name, fn)
+	}
+}
+
+// goRun runs fn on a new goroutine, tracked from now on.
+func (t *tasks) goRun(name string, fn func()) {
+	if t.begin() {
+		go t.do(name, fn)
+	}
+}
+
+// begin counts a task unless the hub is shutting down.
+func (t *tasks) begin() bool {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.closed {
-		t.mu.Unlock()
-		return
+		return false
 	}
 	t.n++
-	t.mu.Unlock()
+	return true
+}
+
+// do runs a counted task, recovering from a panic, and counts it done.
+func (t *tasks) do(name string, fn func()) {
 	defer func() {
 		t.mu.Lock()
 		if t.n--; t.n == 0 {
@@ -44,28 +62,6 @@ func (t *tasks) run(name string, fn func()) {
 	}()
 	defer t.recover(name)
 	fn()
-}
-
-// goRun runs fn on a new goroutine, tracked.
-func (t *tasks) goRun(name string, fn func()) {
-	t.mu.Lock()
-	if t.closed {
-		t.mu.Unlock()
-		return
-	}
-	t.n++
-	t.mu.Unlock()
-	go func() {
-		defer func() {
-			t.mu.Lock()
-			if t.n--; t.n == 0 {
-				t.idle.Broadcast()
-			}
-			t.mu.Unlock()
-		}()
-		defer t.recover(name)
-		fn()
-	}()
 }
 
 // recover logs a panic with its stack instead of taking the process down.
