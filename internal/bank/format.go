@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -20,7 +21,24 @@ const (
 	FormatText Format = "text" // the "Ace Your Interviews" page text, see ParseText
 	FormatJSON Format = "json" // {"questions": [...]}, see ParseJSON
 	FormatYAML Format = "yaml" // questions: [...], see ParseYAML
+	FormatGIFT Format = "gift" // Moodle's GIFT, essay questions only, see ParseGIFT
 )
+
+// Formats lists the import formats, in the order the docs give them.
+var Formats = []Format{FormatText, FormatJSON, FormatYAML, FormatGIFT}
+
+// ExportFormats lists the formats the bank can be written in.
+var ExportFormats = []Format{FormatText, FormatJSON, FormatYAML}
+
+// ParseFormat reads a format's name ("text", "json", "yaml", "gift"), as
+// given to --format or ?format=.
+func ParseFormat(s string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(Formats, f) {
+		return f, nil
+	}
+	return "", fmt.Errorf("bank: format %q: %w (want text, json, yaml or gift)", s, ErrUnsupportedFormat)
+}
 
 // MaxImportBytes caps one import file. A bank of thousands of questions is a
 // few megabytes; the cap keeps one upload from holding the server's memory.
@@ -50,12 +68,15 @@ func FormatFromContentType(ct string) (Format, error) {
 		return FormatJSON, nil
 	case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml":
 		return FormatYAML, nil
+	case "text/x-gift", "application/x-gift":
+		return FormatGIFT, nil
 	}
-	return "", fmt.Errorf("bank: content type %q: %w (want text/plain, application/json or application/yaml)", ct, ErrUnsupportedFormat)
+	return "", fmt.Errorf("bank: content type %q: %w (want text/plain, application/json, application/yaml or text/x-gift)", ct, ErrUnsupportedFormat)
 }
 
 // FormatFromName maps a file name to a Format by its extension, for uploads
-// whose browser sent no useful content type.
+// whose browser sent no useful content type. Moodle names its GIFT exports
+// .txt: such a file needs its format said (--format gift) or a .gift name.
 func FormatFromName(name string) (Format, error) {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".txt":
@@ -64,8 +85,10 @@ func FormatFromName(name string) (Format, error) {
 		return FormatJSON, nil
 	case ".yaml", ".yml":
 		return FormatYAML, nil
+	case ".gift":
+		return FormatGIFT, nil
 	}
-	return "", fmt.Errorf("bank: file %q: %w (want .txt, .json, .yaml or .yml)", name, ErrUnsupportedFormat)
+	return "", fmt.Errorf("bank: file %q: %w (want .txt, .json, .yaml, .yml or .gift)", name, ErrUnsupportedFormat)
 }
 
 // Parse reads r in format f. file names the input in errors and in the
@@ -78,6 +101,8 @@ func Parse(file string, f Format, r io.Reader) ([]Question, error) {
 		return ParseJSON(file, r)
 	case FormatYAML:
 		return ParseYAML(file, r)
+	case FormatGIFT:
+		return ParseGIFT(file, r)
 	}
 	return nil, fmt.Errorf("bank: parse %s: format %q: %w", file, f, ErrUnsupportedFormat)
 }

@@ -24,6 +24,8 @@ func TestFormatFromContentType(t *testing.T) {
 		{"application/x-yaml", FormatYAML},
 		{"text/yaml; charset=utf-8", FormatYAML},
 		{"text/x-yaml", FormatYAML},
+		{"text/x-gift", FormatGIFT},
+		{"application/x-gift; charset=utf-8", FormatGIFT},
 		{"text/html", ""},
 		{"application/octet-stream", ""},
 		{"", ""},
@@ -54,6 +56,7 @@ func TestFormatFromName(t *testing.T) {
 		{"bank.json", FormatJSON},
 		{"bank.yaml", FormatYAML},
 		{"dir/bank.yml", FormatYAML},
+		{"moodle.GIFT", FormatGIFT},
 		{"bank.csv", ""},
 		{"bank", ""},
 		{"yaml", ""},
@@ -245,5 +248,18 @@ func TestLineCounter(t *testing.T) {
 				t.Errorf("at(0) after the end = %d, want 1", got)
 			}
 		})
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]Format{"text": FormatText, "JSON": FormatJSON, " yaml ": FormatYAML, "gift": FormatGIFT} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "yml", "csv"} {
+		if _, err := ParseFormat(in); !errors.Is(err, ErrUnsupportedFormat) {
+			t.Errorf("ParseFormat(%q): %v, want ErrUnsupportedFormat", in, err)
+		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package bank holds the question-bank model, its import formats (the "Ace Your
-// Interviews" text format, JSON and YAML) and the built-in demo bank.
+// Interviews" text format, JSON, YAML and Moodle's GIFT), the canonical
+// export writers and the built-in demo bank.
 package bank
 
 import (
@@ -52,6 +53,8 @@ type Question struct {
 	Tags       []string `json:"tags,omitempty" yaml:"tags,omitempty"`
 	TimeLimitS int      `json:"time_limit_s,omitempty" yaml:"time_limit_s,omitempty"`
 	Source     string   `json:"source,omitempty" yaml:"source,omitempty"`
+	// Visibility is empty when the input did not say (see Visibility).
+	Visibility Visibility `json:"visibility,omitempty" yaml:"visibility,omitempty"`
 	// Line is where the question starts in its source file (0 when not from a file).
 	Line int `json:"-" yaml:"-"`
 }
@@ -62,6 +65,7 @@ func (q *Question) Normalize() {
 	q.Prompt = strings.TrimSpace(q.Prompt)
 	q.Answer = strings.TrimSpace(q.Answer)
 	q.Source = strings.TrimSpace(q.Source)
+	q.Visibility = Visibility(strings.ToLower(strings.TrimSpace(string(q.Visibility))))
 	tags := q.Tags[:0]
 	for _, t := range q.Tags {
 		t = strings.ToLower(strings.TrimSpace(t))
@@ -94,6 +98,11 @@ func (q *Question) Validate() error {
 	}
 	if _, err := ParseLevel(string(q.Level)); err != nil {
 		return err
+	}
+	if q.Visibility != "" {
+		if _, err := ParseVisibility(string(q.Visibility)); err != nil {
+			return err
+		}
 	}
 	for _, t := range q.Tags {
 		if len(t) > MaxTagLen {
