@@ -25,6 +25,7 @@ type Question struct {
 	Tags       Tags      `db:"tags" json:"tags"`
 	TimeLimitS int       `db:"time_limit_s" json:"time_limit_s"`
 	Source     string    `db:"source" json:"source,omitempty"`
+	Visibility string    `db:"visibility" json:"visibility"`
 	CreatedAt  time.Time `db:"created_at" json:"-"`
 	UpdatedAt  time.Time `db:"updated_at" json:"-"`
 }
@@ -65,15 +66,39 @@ func promptKey(prompt string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-const questionCols = `id, technology, level, prompt, answer, tags, time_limit_s, source, created_at, updated_at`
+const questionCols = `id, technology, level, prompt, answer, tags, time_limit_s, source, visibility, created_at, updated_at`
 
-// QuestionFilter selects questions; empty fields match everything.
+// QuestionFilter selects questions; empty fields match everything, except
+// that private questions are left out unless IncludePrivate is set: a
+// caller that forgets about visibility shows only what anyone may see.
 type QuestionFilter struct {
 	Technology string
 	Level      string
 	Query      string // every word must occur in the prompt or the answer, any case
+	// IncludePrivate lets private questions in, for staff.
+	IncludePrivate bool
+	// Visibility, when set, keeps only questions of that visibility.
+	Visibility bank.Visibility
 	Limit      int
 	Offset     int
+}
+
+// Bank returns the bank question that q stores.
+func (q Question) Bank() bank.Question {
+	return bank.Question{
+		Technology: q.Technology, Level: bank.Level(q.Level), Prompt: q.Prompt, Answer: q.Answer,
+		Tags: append([]string(nil), q.Tags...), TimeLimitS: q.TimeLimitS, Source: q.Source, Visibility: bank.Visibility(q.Visibility),
+	}
+}
+
+// visibilityCond is the condition that keeps the questions of visibility
+// v, written as a literal (v is one of two constants): SQLite uses a
+// partial index only when the query names the index's condition itself.
+func visibilityCond(v bank.Visibility) string {
+	if v == bank.Private {
+		return "visibility = 'private'"
+	}
+	return "visibility = 'public'"
 }
 
 // questionOrder is the listing order; the questions_listing index holds it.
@@ -136,6 +161,12 @@ func (s *Store) ListQuestions(ctx context.Context, f QuestionFilter) ([]Question
 func (s *Store) questionWhere(f QuestionFilter) (string, []any, bool) {
 	var conds []string
 	var args []any
+	if !f.IncludePrivate {
+		conds = append(conds, visibilityCond(bank.Public))
+	}
+	if f.Visibility != "" && (f.IncludePrivate || f.Visibility == bank.Private) {
+		conds = append(conds, visibilityCond(f.Visibility))
+	}
 	if f.Technology != "" {
 		conds = append(conds, "technology = ?")
 		args = append(args, f.Technology)
@@ -201,7 +232,8 @@ func (s *Store) GetQuestion(ctx context.Context, id int64) (Question, error) {
 	return q, nil
 }
 
-// CreateQuestion adds a question; ErrConflict when its technology already has that prompt.
+// CreateQuestion adds a question (public unless in says private);
+// ErrConflict when its technology already has that prompt.
 func (s *Store) CreateQuestion(ctx context.Context, in bank.Question) (Question, error) {
 	var id int64
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -214,9 +246,9 @@ func (s *Store) CreateQuestion(ctx context.Context, in bank.Question) (Question,
 			return ErrConflict
 		}
 		now := time.Now().UTC()
-		return tx.GetContext(ctx, &id, s.q(`INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, now, now)
+		return tx.GetContext(ctx, &id, s.q(`INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, visibility, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, string(in.Visibility.Or(bank.Public)), now, now)
 	})
 	if err != nil {
 		return Question{}, fmt.Errorf("store: create question: %w", err)
@@ -224,7 +256,8 @@ func (s *Store) CreateQuestion(ctx context.Context, in bank.Question) (Question,
 	return s.GetQuestion(ctx, id)
 }
 
-// UpdateQuestion replaces a question's fields; ErrNotFound or ErrConflict.
+// UpdateQuestion replaces a question's fields, its visibility only when in
+// says one; ErrNotFound or ErrConflict.
 func (s *Store) UpdateQuestion(ctx context.Context, id int64, in bank.Question) (Question, error) {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var n int
@@ -242,8 +275,8 @@ func (s *Store) UpdateQuestion(ctx context.Context, id int64, in bank.Question) 
 			return ErrConflict
 		}
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE questions SET technology = ?, level = ?, prompt = ?, prompt_key = ?, answer = ?,
-			tags = ?, time_limit_s = ?, source = ?, updated_at = ? WHERE id = ?`),
-			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, time.Now().UTC(), id)
+			tags = ?, time_limit_s = ?, source = ?, visibility = COALESCE(NULLIF(?, ''), visibility), updated_at = ? WHERE id = ?`),
+			in.Technology, string(in.Level), in.Prompt, promptKey(in.Prompt), in.Answer, tagsJSON(in.Tags), in.TimeLimitS, in.Source, string(in.Visibility), time.Now().UTC(), id)
 		return err
 	})
 	if err != nil {
@@ -274,6 +307,9 @@ type ImportResult struct {
 
 // ImportQuestions upserts qs in one transaction, keyed on technology and
 // prompt: all of them land or none does. Questions are expected validated.
+// A question whose visibility is not said is inserted public and, when it
+// exists, keeps its visibility: re-importing a file never publishes a
+// question that staff made private.
 func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (ImportResult, error) {
 	qs = bank.Dedupe(qs)
 	res := ImportResult{Counts: bank.Counts(qs)}
@@ -289,6 +325,7 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 			Tags       string `db:"tags"`
 			TimeLimitS int    `db:"time_limit_s"`
 			Source     string `db:"source"`
+			Visibility string `db:"visibility"`
 		}
 		// Load the existing rows of the technologies involved in one query
 		// per technology, so a 10,000-question import is not 10,000 lookups.
@@ -304,7 +341,7 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 		sort.Strings(names)
 		for _, t := range names {
 			var rows []row
-			if err := tx.SelectContext(ctx, &rows, s.q(`SELECT id, technology, prompt_key, level, prompt, answer, tags, time_limit_s, source
+			if err := tx.SelectContext(ctx, &rows, s.q(`SELECT id, technology, prompt_key, level, prompt, answer, tags, time_limit_s, source, visibility
 				FROM questions WHERE technology = ?`), t); err != nil {
 				return err
 			}
@@ -313,7 +350,9 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 			}
 		}
 		// ON CONFLICT: a concurrent import (two instances seeding the demo
-		// bank at once) may insert the same question first; ours then updates it.
+		// bank at once) may insert the same question first; ours then updates
+		// it, keeping it private if either of the two says so (the insert
+		// cannot tell "public" from "not said").
 		// New questions go in batches of insertBatch rows per statement: one
 		// round trip per batch instead of per question.
 		const insertBatch = 500
@@ -324,17 +363,19 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 				return nil
 			}
 			n := len(batchLines)
-			query := `INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, created_at, updated_at) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") +
+			query := `INSERT INTO questions (technology, level, prompt, prompt_key, answer, tags, time_limit_s, source, visibility, created_at, updated_at) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ") +
 				` ON CONFLICT (technology, prompt_key) DO UPDATE SET level = excluded.level, prompt = excluded.prompt, answer = excluded.answer,
-			tags = excluded.tags, time_limit_s = excluded.time_limit_s, source = excluded.source, updated_at = excluded.updated_at`
+			tags = excluded.tags, time_limit_s = excluded.time_limit_s, source = excluded.source, updated_at = excluded.updated_at,
+			visibility = CASE WHEN questions.visibility = 'private' OR excluded.visibility = 'private' THEN 'private' ELSE 'public' END`
 			if _, err := tx.ExecContext(ctx, s.q(query), batch...); err != nil {
 				return fmt.Errorf("lines %d-%d: %w", batchLines[0], batchLines[n-1], err)
 			}
 			batch, batchLines = batch[:0], batchLines[:0]
 			return nil
 		}
-		upd, err := tx.PreparexContext(ctx, s.q(`UPDATE questions SET level = ?, prompt = ?, answer = ?, tags = ?, time_limit_s = ?, source = ?, updated_at = ? WHERE id = ?`))
+		upd, err := tx.PreparexContext(ctx, s.q(`UPDATE questions SET level = ?, prompt = ?, answer = ?, tags = ?, time_limit_s = ?, source = ?,
+			visibility = COALESCE(NULLIF(?, ''), visibility), updated_at = ? WHERE id = ?`))
 		if err != nil {
 			return err
 		}
@@ -345,7 +386,7 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 			old, ok := existing[q.Technology+"\x00"+key]
 			switch {
 			case !ok:
-				batch = append(batch, q.Technology, string(q.Level), q.Prompt, key, q.Answer, tags, q.TimeLimitS, q.Source, now, now)
+				batch = append(batch, q.Technology, string(q.Level), q.Prompt, key, q.Answer, tags, q.TimeLimitS, q.Source, string(q.Visibility.Or(bank.Public)), now, now)
 				batchLines = append(batchLines, q.Line)
 				if len(batchLines) == insertBatch {
 					if err := flush(); err != nil {
@@ -354,10 +395,11 @@ func (s *Store) ImportQuestions(ctx context.Context, qs []bank.Question) (Import
 				}
 				res.Created++
 			case old.Level == string(q.Level) && old.Prompt == q.Prompt && old.Answer == q.Answer &&
-				old.Tags == tags && old.TimeLimitS == q.TimeLimitS && old.Source == q.Source:
+				old.Tags == tags && old.TimeLimitS == q.TimeLimitS && old.Source == q.Source &&
+				(q.Visibility == "" || old.Visibility == string(q.Visibility)):
 				res.Unchanged++
 			default:
-				if _, err := upd.ExecContext(ctx, string(q.Level), q.Prompt, q.Answer, tags, q.TimeLimitS, q.Source, now, old.ID); err != nil {
+				if _, err := upd.ExecContext(ctx, string(q.Level), q.Prompt, q.Answer, tags, q.TimeLimitS, q.Source, string(q.Visibility), now, old.ID); err != nil {
 					return fmt.Errorf("line %d: %w", q.Line, err)
 				}
 				res.Updated++
@@ -392,14 +434,20 @@ type TechnologyCount struct {
 	Counts map[string]int `json:"counts"`
 }
 
-// Technologies lists every technology with counts per level, by name.
-func (s *Store) Technologies(ctx context.Context) ([]TechnologyCount, error) {
+// Technologies lists the technologies with counts per level, by name:
+// those of public questions, or of all when includePrivate is set (staff).
+// A technology whose questions are all private is not listed to others.
+func (s *Store) Technologies(ctx context.Context, includePrivate bool) ([]TechnologyCount, error) {
 	var rows []struct {
 		Technology string `db:"technology"`
 		Level      string `db:"level"`
 		N          int    `db:"n"`
 	}
-	if err := s.r.SelectContext(ctx, &rows, `SELECT technology, level, count(*) AS n FROM questions GROUP BY technology, level ORDER BY technology`); err != nil {
+	where := " WHERE " + visibilityCond(bank.Public)
+	if includePrivate {
+		where = ""
+	}
+	if err := s.r.SelectContext(ctx, &rows, `SELECT technology, level, count(*) AS n FROM questions`+where+` GROUP BY technology, level ORDER BY technology`); err != nil {
 		return nil, fmt.Errorf("store: technologies: %w", err)
 	}
 	out := []TechnologyCount{}
@@ -412,11 +460,27 @@ func (s *Store) Technologies(ctx context.Context) ([]TechnologyCount, error) {
 	return out, nil
 }
 
-// CountQuestions returns the size of the bank.
+// CountQuestions returns the size of the bank, private questions included.
 func (s *Store) CountQuestions(ctx context.Context) (int, error) {
 	var n int
 	if err := s.r.GetContext(ctx, &n, `SELECT count(*) FROM questions`); err != nil {
 		return 0, fmt.Errorf("store: count questions: %w", err)
 	}
 	return n, nil
+}
+
+// ExportQuestions returns every question that f selects (Limit and Offset
+// are ignored) as bank questions with their visibility, for an export;
+// bank.Export puts them in its canonical order.
+func (s *Store) ExportQuestions(ctx context.Context, f QuestionFilter) ([]bank.Question, error) {
+	where, args, _ := s.questionWhere(f)
+	var rows []Question
+	if err := s.r.SelectContext(ctx, &rows, s.q(`SELECT `+questionCols+` FROM questions`+where+` ORDER BY id`), args...); err != nil {
+		return nil, fmt.Errorf("store: export questions: %w", err)
+	}
+	out := make([]bank.Question, len(rows))
+	for i, q := range rows {
+		out[i] = q.Bank()
+	}
+	return out, nil
 }

@@ -141,7 +141,7 @@ func TestImportIsIdempotentAndAtomic(t *testing.T) {
 		if n, _ := s.CountQuestions(ctx); n != 3 {
 			t.Fatalf("%d questions after a failed import, want 3", n)
 		}
-		techs, err := s.Technologies(ctx)
+		techs, err := s.Technologies(ctx, false)
 		if err != nil {
 			t.Fatal(err)
 		}
