@@ -73,7 +73,10 @@ export function mountBankSearch(root, { actionLabel, onPick, isPicked = () => fa
       }
     });
     return h('li', { class: 'bank-item', dataset: { questionId: item.id } },
-      h('p', { class: 'bank-prompt', text: item.prompt }),
+      h('p', { class: 'bank-prompt' },
+        item.visibility === 'private' ? h('span', { class: 'badge badge-private', text: 'Private' }) : null,
+        item.visibility === 'private' ? ' ' : null,
+        item.prompt),
       h('p', { class: 'bank-meta' },
         h('span', { class: 'technology', text: item.technology }), ' ',
         h('span', { class: `level level-${item.level}`, text: item.level }), ' ',

@@ -60,7 +60,11 @@ type roomFixture struct {
 
 func newRoomFixture(t *testing.T) *roomFixture {
 	t.Helper()
-	e := newEnv(t, store.SQLite)
+	return buildRoomFixture(t, newEnv(t, store.SQLite))
+}
+
+func buildRoomFixture(t *testing.T, e *env) *roomFixture {
+	t.Helper()
 	f := &roomFixture{env: e,
 		alice:    e.user("alice@example.test", store.RoleInterviewer),
 		bob:      e.user("bob@example.test", store.RoleInterviewer),
@@ -350,4 +354,10 @@ func TestCandidatePageNeverHasTheModelAnswer(t *testing.T) {
 	if r := c.get(f.path("/room")); r.status != http.StatusGone || !strings.Contains(r.body, "has ended") {
 		t.Fatalf("after the end: %d\n%s", r.status, r.body)
 	}
+}
+
+// newRoomFixtureOn is newRoomFixture on an existing env.
+func newRoomFixtureOn(t *testing.T, e *env) *roomFixture {
+	t.Helper()
+	return buildRoomFixture(t, e)
 }

@@ -51,7 +51,7 @@ func (h *handler) apiCreateQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(viewOf(saved))
+	return c.Status(fiber.StatusCreated).JSON(viewOf(saved, true))
 }
 
 // apiUpdateQuestion: PUT /api/v1/questions/{id}
@@ -74,7 +74,7 @@ func (h *handler) apiUpdateQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(viewOf(saved))
+	return c.JSON(viewOf(saved, true))
 }
 
 // apiDeleteQuestion: DELETE /api/v1/questions/{id}
@@ -101,10 +101,14 @@ type importResult struct {
 }
 
 // importQuestions parses data in format f and imports all of it or nothing.
-func (h *handler) importQuestions(c *fiber.Ctx, file string, f bank.Format, data []byte) (importResult, error) {
+// A visibility vis, when set, is that of every question of the file.
+func (h *handler) importQuestions(c *fiber.Ctx, file string, f bank.Format, data []byte, vis bank.Visibility) (importResult, error) {
 	qs, err := bank.Parse(file, f, bytes.NewReader(data))
 	if err != nil {
 		return importResult{}, errCode(fiber.StatusBadRequest, "invalid_import", err.Error())
+	}
+	if vis != "" {
+		bank.SetVisibility(qs, vis)
 	}
 	res, err := h.Store.ImportQuestions(c.UserContext(), qs)
 	if err != nil {
@@ -117,13 +121,21 @@ func (h *handler) importQuestions(c *fiber.Ctx, file string, f bank.Format, data
 	return importResult{Total: total, Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged, Counts: res.Counts}, nil
 }
 
-// apiImportQuestions: POST /api/v1/questions/import, the format chosen by Content-Type.
+// apiImportQuestions: POST /api/v1/questions/import?visibility=, the
+// format chosen by Content-Type; visibility=private (or public) sets that
+// of every question in the body.
 func (h *handler) apiImportQuestions(c *fiber.Ctx) error {
 	f, err := bank.FormatFromContentType(c.Get(fiber.HeaderContentType))
 	if err != nil {
 		return errCode(fiber.StatusUnsupportedMediaType, "unsupported_media_type", err.Error())
 	}
-	res, err := h.importQuestions(c, "body", f, c.Body())
+	var vis bank.Visibility
+	if v := c.Query("visibility"); v != "" {
+		if vis, err = bank.ParseVisibility(v); err != nil {
+			return errCode(fiber.StatusBadRequest, "bad_visibility", err.Error())
+		}
+	}
+	res, err := h.importQuestions(c, "body", f, c.Body(), vis)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,12 +18,22 @@ const (
 	maxQueryLen = 200
 )
 
-// filterFromQuery reads technology, level and q; a bad level or an overlong
-// search is a 400 rather than an empty result.
-func filterFromQuery(c *fiber.Ctx) (store.QuestionFilter, error) {
+// filterFromQuery reads technology, level, q and (staff only) visibility;
+// a bad value or an overlong search is a 400 rather than an empty result.
+// staff lets private questions in: the one place where a request decides
+// whether it may see them.
+func filterFromQuery(c *fiber.Ctx, staff bool) (store.QuestionFilter, error) {
 	f := store.QuestionFilter{
-		Technology: strings.TrimSpace(c.Query("technology")),
-		Query:      strings.TrimSpace(c.Query("q")),
+		Technology:     strings.TrimSpace(c.Query("technology")),
+		Query:          strings.TrimSpace(c.Query("q")),
+		IncludePrivate: staff,
+	}
+	if v := strings.TrimSpace(c.Query("visibility")); v != "" && staff {
+		vis, err := bank.ParseVisibility(v)
+		if err != nil {
+			return f, errCode(fiber.StatusBadRequest, "bad_visibility", err.Error())
+		}
+		f.Visibility = vis
 	}
 	if l := strings.TrimSpace(c.Query("level")); l != "" {
 		lv, err := bank.ParseLevel(l)
@@ -49,7 +60,8 @@ func queryInt(c *fiber.Ctx, name string, def, min, max int) (int, error) {
 	return n, nil
 }
 
-// questionView is a question as the API shows it (contract).
+// questionView is a question as the API shows it (contract). Visibility
+// is shown to staff only: anonymous callers see public questions alone.
 type questionView struct {
 	ID         int64    `json:"id"`
 	Technology string   `json:"technology"`
@@ -59,19 +71,33 @@ type questionView struct {
 	Tags       []string `json:"tags"`
 	TimeLimitS int      `json:"time_limit_s"`
 	Source     string   `json:"source"`
+	Visibility string   `json:"visibility,omitempty"`
 }
 
-func viewOf(q store.Question) questionView {
+// viewOf is q as the API shows it; staff also see its visibility.
+func viewOf(q store.Question, staff bool) questionView {
 	tags := []string(q.Tags)
 	if tags == nil {
 		tags = []string{}
 	}
-	return questionView{q.ID, q.Technology, q.Level, q.Prompt, q.Answer, tags, q.TimeLimitS, q.Source}
+	v := questionView{q.ID, q.Technology, q.Level, q.Prompt, q.Answer, tags, q.TimeLimitS, q.Source, ""}
+	if staff {
+		v.Visibility = q.Visibility
+	}
+	return v
+}
+
+// isStaff reports whether the request comes from a staff account (by
+// session or API token): staff see private questions.
+func isStaff(c *fiber.Ctx) bool {
+	u := currentUser(c)
+	return u != nil && slices.Contains([]string{store.RoleAdmin, store.RoleInterviewer, store.RoleReviewer}, u.Role)
 }
 
 // apiListQuestions: GET /api/v1/questions?technology=&level=&q=&limit=&offset=
 func (h *handler) apiListQuestions(c *fiber.Ctx) error {
-	f, err := filterFromQuery(c)
+	staff := isStaff(c)
+	f, err := filterFromQuery(c, staff)
 	if err != nil {
 		return err
 	}
@@ -87,14 +113,14 @@ func (h *handler) apiListQuestions(c *fiber.Ctx) error {
 	}
 	out := make([]questionView, len(qs))
 	for i, q := range qs {
-		out[i] = viewOf(q)
+		out[i] = viewOf(q, staff)
 	}
 	return c.JSON(fiber.Map{"questions": out, "total": total})
 }
 
 // apiTechnologies: GET /api/v1/technologies
 func (h *handler) apiTechnologies(c *fiber.Ctx) error {
-	ts, err := h.Store.Technologies(c.UserContext())
+	ts, err := h.Store.Technologies(c.UserContext(), isStaff(c))
 	if err != nil {
 		return err
 	}
@@ -104,6 +130,7 @@ func (h *handler) apiTechnologies(c *fiber.Ctx) error {
 // listing is what the question list pages render.
 type listing struct {
 	Action       string
+	Staff        bool // private questions are listed, with a marker and a visibility filter
 	Filter       store.QuestionFilter
 	Technologies []store.TechnologyCount
 	Levels       []bank.Level
@@ -115,8 +142,10 @@ type listing struct {
 }
 
 // loadListing reads filters and the page number and fetches one page.
-func (h *handler) loadListing(c *fiber.Ctx, action string) (*listing, error) {
-	f, err := filterFromQuery(c)
+// Only staff pages pass staff: the public pages show the public bank
+// whoever looks at them.
+func (h *handler) loadListing(c *fiber.Ctx, action string, staff bool) (*listing, error) {
+	f, err := filterFromQuery(c, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -129,15 +158,15 @@ func (h *handler) loadListing(c *fiber.Ctx, action string) (*listing, error) {
 	if err != nil {
 		return nil, err
 	}
-	techs, err := h.Store.Technologies(c.UserContext())
+	techs, err := h.Store.Technologies(c.UserContext(), staff)
 	if err != nil {
 		return nil, err
 	}
-	l := &listing{Action: action, Filter: f, Technologies: techs, Levels: bank.Levels, Questions: qs, Total: total, Page: pageNo}
+	l := &listing{Action: action, Staff: staff, Filter: f, Technologies: techs, Levels: bank.Levels, Questions: qs, Total: total, Page: pageNo}
 	l.Pages = max(1, (total+pageSize-1)/pageSize)
 	link := func(p int) string {
 		v := url.Values{}
-		for k, val := range map[string]string{"technology": f.Technology, "level": f.Level, "q": f.Query} {
+		for k, val := range map[string]string{"technology": f.Technology, "level": f.Level, "q": f.Query, "visibility": string(f.Visibility)} {
 			if val != "" {
 				v.Set(k, val)
 			}
@@ -161,7 +190,7 @@ func (h *handler) loadListing(c *fiber.Ctx, action string) (*listing, error) {
 
 // questionsPage: GET /questions, the public bank, readable without JavaScript.
 func (h *handler) questionsPage(c *fiber.Ctx) error {
-	l, err := h.loadListing(c, "/questions")
+	l, err := h.loadListing(c, "/questions", false)
 	if err != nil {
 		return err
 	}
@@ -170,7 +199,7 @@ func (h *handler) questionsPage(c *fiber.Ctx) error {
 
 // home: GET /, an introduction and the technologies with counts per level.
 func (h *handler) home(c *fiber.Ctx) error {
-	techs, err := h.Store.Technologies(c.UserContext())
+	techs, err := h.Store.Technologies(c.UserContext(), false)
 	if err != nil {
 		return err
 	}

@@ -134,6 +134,7 @@ func New(d Deps) (*fiber.App, error) {
 	api.Get("/technologies", h.apiTechnologies)
 	api.Post("/questions", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiCreateQuestion)
 	api.Post("/questions/import", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiImportQuestions)
+	api.Get("/questions/export", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiExportQuestions)
 	api.Put("/questions/:id", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiUpdateQuestion)
 	api.Delete("/questions/:id", h.requireRole(store.RoleAdmin, store.RoleInterviewer), h.apiDeleteQuestion)
 	staffAPI := h.requireRole(store.RoleAdmin, store.RoleInterviewer, store.RoleReviewer)

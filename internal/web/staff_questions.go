@@ -14,7 +14,7 @@ import (
 
 // staffQuestions: GET /staff/questions
 func (h *handler) staffQuestions(c *fiber.Ctx) error {
-	l, err := h.loadListing(c, "/staff/questions")
+	l, err := h.loadListing(c, "/staff/questions", true)
 	if err != nil {
 		return err
 	}
@@ -28,11 +28,13 @@ type questionForm struct {
 	Errs         map[string]string
 	Levels       []bank.Level
 	Technologies []store.TechnologyCount
+	Visibilities []bank.Visibility
 }
 
 func (h *handler) renderQuestionForm(c *fiber.Ctx, status int, title string, f questionForm) error {
 	f.Levels = bank.Levels
-	techs, err := h.Store.Technologies(c.UserContext())
+	f.Visibilities = []bank.Visibility{bank.Public, bank.Private}
+	techs, err := h.Store.Technologies(c.UserContext(), true)
 	if err != nil {
 		return err
 	}
@@ -52,6 +54,7 @@ func questionFromForm(c *fiber.Ctx) (bank.Question, map[string]string) {
 		Prompt:     c.FormValue("prompt"),
 		Answer:     c.FormValue("answer"),
 		Tags:       strings.Split(c.FormValue("tags"), ","),
+		Visibility: bank.Visibility(c.FormValue("visibility")),
 	}
 	errs := map[string]string{}
 	if s := strings.TrimSpace(c.FormValue("time_limit_s")); s != "" {
@@ -70,6 +73,13 @@ func questionFromForm(c *fiber.Ctx) (bank.Question, map[string]string) {
 	}
 	if _, err := bank.ParseLevel(string(q.Level)); err != nil {
 		errs["level"] = "Choose beginner, intermediate or advanced."
+	}
+	// No choice at all (an old form) is "not said": public for a new
+	// question, unchanged for an edited one.
+	if q.Visibility != "" {
+		if _, err := bank.ParseVisibility(string(q.Visibility)); err != nil {
+			errs["visibility"] = "Choose public or private."
+		}
 	}
 	if q.Prompt == "" {
 		errs["prompt"] = "Enter the question."
@@ -91,7 +101,7 @@ func questionFromForm(c *fiber.Ctx) (bank.Question, map[string]string) {
 
 // questionNewPage: GET /staff/questions/new
 func (h *handler) questionNewPage(c *fiber.Ctx) error {
-	return h.renderQuestionForm(c, fiber.StatusOK, "Add question", questionForm{Action: "/staff/questions/new", Q: bank.Question{Level: bank.Beginner}})
+	return h.renderQuestionForm(c, fiber.StatusOK, "Add question", questionForm{Action: "/staff/questions/new", Q: bank.Question{Level: bank.Beginner, Visibility: bank.Public}})
 }
 
 // questionCreate: POST /staff/questions/new
@@ -121,7 +131,7 @@ func (h *handler) questionEditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := bank.Question{Technology: sq.Technology, Level: bank.Level(sq.Level), Prompt: sq.Prompt, Answer: sq.Answer, Tags: sq.Tags, TimeLimitS: sq.TimeLimitS, Source: sq.Source}
+	q := sq.Bank()
 	return h.renderQuestionForm(c, fiber.StatusOK, "Edit question", questionForm{Action: "/staff/questions/" + strconv.FormatInt(id, 10) + "/edit", Q: q})
 }
 
@@ -165,13 +175,13 @@ func (h *handler) questionDelete(c *fiber.Ctx) error {
 
 // importPage: GET /staff/import
 func (h *handler) importPage(c *fiber.Ctx) error {
-	return h.render(c, fiber.StatusOK, "import", page{Title: "Import questions", Data: fiber.Map{}})
+	return h.render(c, fiber.StatusOK, "import", page{Title: "Import questions", Data: fiber.Map{"Formats": bank.Formats}})
 }
 
 // importUpload: POST /staff/import (multipart, field "file")
 func (h *handler) importUpload(c *fiber.Ctx) error {
 	fail := func(status int, msg string) error {
-		return h.render(c, status, "import", page{Title: "Import questions", Error: msg, Data: fiber.Map{}})
+		return h.render(c, status, "import", page{Title: "Import questions", Error: msg, Data: fiber.Map{"Formats": bank.Formats}})
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -180,9 +190,19 @@ func (h *handler) importUpload(c *fiber.Ctx) error {
 	if fh.Size > bank.MaxImportBytes {
 		return fail(fiber.StatusRequestEntityTooLarge, "The file is larger than 8 MiB.")
 	}
-	format, err := bank.FormatFromName(fh.Filename)
+	// Moodle names its GIFT exports .txt, so the format may be chosen.
+	var format bank.Format
+	if name := c.FormValue("format"); name != "" {
+		format, err = bank.ParseFormat(name)
+	} else {
+		format, err = bank.FormatFromName(fh.Filename)
+	}
 	if err != nil {
 		return fail(fiber.StatusBadRequest, err.Error())
+	}
+	var vis bank.Visibility
+	if c.FormValue("private") != "" {
+		vis = bank.Private
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -193,7 +213,7 @@ func (h *handler) importUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.importQuestions(c, fh.Filename, format, data)
+	res, err := h.importQuestions(c, fh.Filename, format, data, vis)
 	var ce *codedError
 	if errors.As(err, &ce) {
 		return fail(ce.status, ce.message)
@@ -201,5 +221,5 @@ func (h *handler) importUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, fiber.StatusOK, "import", page{Title: "Import questions", Flash: "Import finished.", Data: fiber.Map{"Result": res}})
+	return h.render(c, fiber.StatusOK, "import", page{Title: "Import questions", Flash: "Import finished.", Data: fiber.Map{"Result": res, "Private": vis == bank.Private, "Formats": bank.Formats}})
 }

@@ -65,7 +65,8 @@ func newViews() (*views, error) {
 			}
 			return fmt.Sprintf("%d min %d s", sec/60, sec%60)
 		},
-		"join": func(s []string, sep string) string { return strings.Join(s, sep) },
+		"join":  func(s []string, sep string) string { return strings.Join(s, sep) },
+		"upper": strings.ToUpper,
 		// paragraphs renders plain text as escaped paragraphs: html/template
 		// escapes each one, so user text never becomes markup.
 		"paragraphs": func(s string) []string { return splitParagraphs(s) },
