@@ -36,7 +36,7 @@ func newApp(stdin io.Reader, stdout io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "metrics-addr", Usage: "serve /metrics on this separate host:port only (default: /metrics is not served)", Sources: cli.EnvVars("ACE_METRICS_ADDR")},
 			&cli.StringFlag{Name: "metrics-token", Usage: "require Authorization: Bearer <token> for /metrics; without --metrics-addr, serves /metrics on --addr", Sources: cli.EnvVars("ACE_METRICS_TOKEN")},
 		},
-		Commands: []*cli.Command{serveCmd(), migrateCmd(), importCmd(), userCmd(), tokenCmd(), loadtestCmd()},
+		Commands: []*cli.Command{serveCmd(), migrateCmd(), importCmd(), exportCmd(), userCmd(), tokenCmd(), loadtestCmd()},
 	}
 }
 
