@@ -92,8 +92,8 @@ func TestExportRoundTrip(t *testing.T) {
 				t.Fatalf("import --private: %v\n%s", err, out)
 			}
 			for _, tc := range []struct {
-				format string
-				export []string
+				format  string
+				export  []string
 				import_ []string
 			}{
 				{"json", nil, nil},
