@@ -244,3 +244,40 @@ func TestImportVisibilityPageAndAPI(t *testing.T) {
 		t.Fatalf("public bank after private imports: %+v (the gift re-import without visibility keeps it private)", body)
 	}
 }
+
+// TestPrivateQuestionsInInterviews: staff plan and push a private question
+// like any other; the candidate sees it once pushed (without its model
+// answer), and never through the public bank.
+func TestPrivateQuestionsInInterviews(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	seedVisibility(e)
+	ivy := e.user("ivy@example.test", store.RoleInterviewer)
+	var found struct {
+		Questions []struct {
+			ID         int64  `json:"id"`
+			Visibility string `json:"visibility"`
+		} `json:"questions"`
+	}
+	e.apiJSON("GET", "/api/v1/questions?visibility=private&technology=Go&level=beginner", ivy, nil, &found)
+	if len(found.Questions) != 1 || found.Questions[0].Visibility != "private" {
+		t.Fatalf("private question not found by staff: %+v", found)
+	}
+	var iv createdInterview
+	body := map[string]any{
+		"title":      "Private screen",
+		"questions":  []map[string]any{{"question_id": found.Questions[0].ID, "time_limit_s": 120}},
+		"candidates": []map[string]any{{"name": "Cara"}},
+	}
+	if st := e.apiJSON("POST", "/api/v1/interviews", ivy, body, &iv); st != http.StatusCreated {
+		t.Fatalf("create an interview of a private question: %d", st)
+	}
+	staff := e.dialRoom(iv.ID, ivy)
+	cand := e.dialRoom(iv.ID, iv.Candidates[0].InviteToken)
+	staff.request("interview.start", nil)
+	staff.request("question.push", map[string]any{"position": 1})
+	frames := cand.until(func(typ, _ string, _ []byte) bool { return typ == "question.pushed" })
+	pushed := frames[len(frames)-1]
+	if !strings.Contains(pushed, "Staff-only "+secret+" question about goroutines") || strings.Contains(pushed, "The "+secret+" answer.") {
+		t.Fatalf("the candidate's question.pushed: %s", pushed)
+	}
+}
