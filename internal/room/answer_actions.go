@@ -30,10 +30,37 @@ func (r *Room) answerOpen(m *Member, position int, now time.Time) (int, *Error) 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	pos, e := answerOpen(r.status, r.current, r.timers, m.id.ParticipantID, position, now.UnixMilli())
+	if e != nil && r.behind(m) {
+		// The member's welcome came from the database and may be ahead of
+		// what this instance has delivered: a question it sees may not be on
+		// this room's screen yet. Catch up before refusing.
+		r.mu.Unlock()
+		r.catchUp(m)
+		r.mu.Lock()
+		pos, e = answerOpen(r.status, r.current, r.timers, m.id.ParticipantID, position, now.UnixMilli())
+	}
 	if e == nil && r.submitted[store.AnswerKey{CandidateID: m.id.ParticipantID, Position: pos}] {
 		return 0, errf("already_submitted", "this answer is submitted; only another submit changes it")
 	}
 	return pos, e
+}
+
+// behind reports whether m was sent events this room has not applied yet.
+// Caller holds r.mu.
+func (r *Room) behind(m *Member) bool { return m.sent > r.delivered }
+
+// catchUp fetches what the room has not delivered and waits, at most a
+// second, until it has applied everything m was sent.
+func (r *Room) catchUp(m *Member) {
+	r.repair()
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		r.mu.Lock()
+		behind := r.behind(m)
+		r.mu.Unlock()
+		if !behind {
+			return
+		}
+	}
 }
 
 func answerOpen(status string, current int, timers map[timerKey]store.Timer, candidate int64, position int, now int64) (int, *Error) {

@@ -291,3 +291,27 @@ func TestKickUser(t *testing.T) {
 		t.Fatalf("removed interviewer: %v", err)
 	}
 }
+
+// TestDraftWhileTheRoomLags: a candidate whose welcome (read from the
+// database) shows a question this instance's room has not delivered yet can
+// draft at once; the room catches up instead of refusing with not_live.
+func TestDraftWhileTheRoomLags(t *testing.T) {
+	rc := livetest.FastRooms
+	rc.CheckEvery = time.Hour // only the catch-up may repair the lag
+	c := livetest.NewCluster(t, 2, rc)
+	a, b := c.Instances[0], c.Instances[1]
+	staffTok, iv := setup(t, c, "Cora", "Dan")
+	staff := livetest.Join(t, a, iv.ID, staffTok, 0)
+	livetest.Join(t, b, iv.ID, iv.Candidates[1].InviteToken, 0) // b's room is open
+	a.Hub.Publish = func(string, []byte) error { return nil }  // b never hears of a's events
+	staff.Ack("interview.start", nil)
+	staff.Ack("question.push", map[string]any{"position": 1})
+	cora := livetest.Join(t, b, iv.ID, iv.Candidates[0].InviteToken, 0)
+	if w := cora.WaitType("welcome"); w.Field("question") == nil {
+		t.Fatalf("the welcome has no question: %s", w.Raw)
+	}
+	if code := cora.ErrorCode("answer.draft", map[string]any{"text": "straight away", "version": 1}); code != "" {
+		t.Fatalf("a draft while the room lags: %q", code)
+	}
+	cora.WaitType("answer.saved")
+}
