@@ -303,7 +303,7 @@ func TestDraftWhileTheRoomLags(t *testing.T) {
 	staffTok, iv := setup(t, c, "Cora", "Dan")
 	staff := livetest.Join(t, a, iv.ID, staffTok, 0)
 	livetest.Join(t, b, iv.ID, iv.Candidates[1].InviteToken, 0) // b's room is open
-	a.Hub.Publish = func(string, []byte) error { return nil }  // b never hears of a's events
+	a.Hub.Publish = func(string, []byte) error { return nil }   // b never hears of a's events
 	staff.Ack("interview.start", nil)
 	staff.Ack("question.push", map[string]any{"position": 1})
 	cora := livetest.Join(t, b, iv.ID, iv.Candidates[0].InviteToken, 0)
