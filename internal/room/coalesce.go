@@ -25,11 +25,10 @@ func newDraftThrottle(r *Room, everyMS int) *draftThrottle {
 		last: map[store.AnswerKey]time.Time{}, pending: map[store.AnswerKey][]byte{}}
 }
 
-// offer takes a draft for the staff. Caller holds r.mu.
+// offer takes a draft for the staff (one that names its answer; others, as
+// from an older instance during a rolling deploy, are fanned out as they
+// come). Caller holds r.mu.
 func (t *draftThrottle) offer(e *ephemeral) {
-	if e.DraftOf == nil {
-		return
-	}
 	k := *e.DraftOf
 	b := encodeFrame(frame{Type: e.Type, TS: ts(e.TS), Data: e.Data})
 	now := time.Now()

@@ -317,7 +317,7 @@ func (r *Room) onMsg(msg *nats.Msg) {
 		for m := range r.members {
 			r.announce(m, true)
 		}
-	case env.Eph.Type == "answer.draft" && env.Eph.Audience == store.AudienceStaff:
+	case env.Eph.Type == "answer.draft" && env.Eph.DraftOf != nil:
 		r.drafts.offer(env.Eph)
 	default:
 		if env.Eph.Kick != 0 {
