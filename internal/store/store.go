@@ -131,7 +131,16 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: migrations: %w", err)
 	}
-	var opts []goose.ProviderOption
+	return s.migrate(ctx, dir)
+}
+
+// migrate applies the migrations of dir that the database lacks, older
+// ones included: migrations are written on branches at the same time, so a
+// database may hold 7 before 6 reaches it (a build of the branch that wrote
+// 7 ran against it). Migrations written side by side must therefore not
+// depend on each other; goose applies the missing older ones first.
+func (s *Store) migrate(ctx context.Context, dir fs.FS) (applied int, err error) {
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	dialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
