@@ -1,6 +1,7 @@
 // Package review is what staff read about a recorded interview: the
-// blind-panel gate over scorecards and the per-candidate report. Pages,
-// the API and exports all take scorecards through VisibleScorecards.
+// blind-panel gate over scorecards, the per-candidate report and each
+// candidate's replay (replay.go). Pages, the API and exports all take
+// scorecards through VisibleScorecards.
 package review
 
 import "github.com/ace-interviews/ace/internal/store"

@@ -22,6 +22,9 @@ type Draft struct {
 	Version     int64     `db:"version"`
 	Text        string    `db:"text"`
 	ReceivedAt  time.Time `db:"received_at"`
+	// Edit is how the history got Text from the draft stored before it of
+	// the same answer, as read back; nil for a keyframe (and when saving).
+	Edit *delta.Delta `db:"-"`
 }
 
 // Typing history is stored as edits (migration 00007): each row of drafts
@@ -321,6 +324,7 @@ func (s *Store) drafts(ctx context.Context, where string, args ...any) ([]Draft,
 				return nil, fmt.Errorf("draft %d: %w", r.ID, err)
 			}
 			r.Text = text
+			r.Edit = &delta.Delta{Offset: r.Off, Delete: r.Del, Insert: r.Ins}
 		}
 		last[r.Position] = r.Text
 		ds = append(ds, r.Draft)

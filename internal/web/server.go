@@ -152,6 +152,7 @@ func New(d Deps) (*fiber.App, error) {
 	api.Put("/interviews/:id/candidates/:cid/scorecard", runAPI, h.apiPutScorecard)
 	api.Post("/interviews/:id/candidates/:cid/scorecard/submit", runAPI, h.apiSubmitScorecard)
 	api.Post("/interviews/:id/candidates/:cid/scorecard/amend", runAPI, h.apiAmendScorecard)
+	api.Get("/interviews/:id/candidates/:cid/replay", staffAPI, h.apiReplay)
 	app.Use("/api", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
 	})
