@@ -98,3 +98,60 @@ func byteIndex(s string, from, n int) (int, bool) {
 	}
 	return i, n == 0
 }
+
+// Builder rebuilds a text from a keyframe and the edits that follow it. It
+// remembers where its last edit ended, so the next one near there (typing
+// goes on where it stopped) is found by counting from that point rather
+// than from the start: an hour of snapshots of a long answer is rebuilt in
+// time that grows with what was typed.
+type Builder struct {
+	text  string
+	runes int // a code point index of text ...
+	at    int // ... and its byte index
+}
+
+// Reset starts over from a whole text.
+func (b *Builder) Reset(s string) { *b = Builder{text: s} }
+
+// String is the text as rebuilt so far.
+func (b *Builder) String() string { return b.text }
+
+// Apply makes the edit, or returns ErrOutOfRange and changes nothing.
+func (b *Builder) Apply(d Delta) error {
+	if d.Offset < 0 || d.Delete < 0 {
+		return ErrOutOfRange
+	}
+	var start int
+	var ok bool
+	switch {
+	case d.Offset >= b.runes:
+		start, ok = byteIndex(b.text, b.at, d.Offset-b.runes)
+	case b.runes-d.Offset < d.Offset:
+		start, ok = byteIndexBack(b.text, b.at, b.runes-d.Offset), true
+	default:
+		start, ok = byteIndex(b.text, 0, d.Offset)
+	}
+	if !ok {
+		return ErrOutOfRange
+	}
+	end, ok := byteIndex(b.text, start, d.Delete)
+	if !ok {
+		return ErrOutOfRange
+	}
+	b.text = b.text[:start] + d.Insert + b.text[end:]
+	b.runes, b.at = d.Offset+count(d.Insert), start+len(d.Insert)
+	return nil
+}
+
+// byteIndexBack returns the byte index n code points before byte from in s
+// (n is at most the code points before from).
+func byteIndexBack(s string, from, n int) int {
+	i := from
+	for ; n > 0 && i > 0; n-- {
+		i--
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+	}
+	return i
+}

@@ -83,7 +83,42 @@ func FuzzDelta(f *testing.F) {
 		if d.Empty() != (a == b) {
 			t.Fatalf("Empty() = %v for %q -> %q", d.Empty(), a, b)
 		}
+		// A Builder gives the same texts from wherever its last edit ended:
+		// a to b, back to a, and on to b+a.
+		var bd Builder
+		bd.Reset(a)
+		for _, next := range []string{b, a, b + a, a} {
+			e := Diff(bd.String(), next)
+			if err := bd.Apply(e); err != nil || bd.String() != next {
+				t.Fatalf("builder: %+v gives %q, %v; want %q", e, bd.String(), err, next)
+			}
+		}
 	})
+}
+
+func TestBuilder(t *testing.T) {
+	var b Builder
+	b.Reset("héllo wörld")
+	for _, step := range []struct {
+		d    Delta
+		want string
+	}{
+		{Delta{Offset: 11, Insert: "!"}, "héllo wörld!"},
+		{Delta{Offset: 12, Insert: "🙂"}, "héllo wörld!🙂"},
+		{Delta{Offset: 1, Delete: 1, Insert: "e"}, "hello wörld!🙂"}, // far before: from the start
+		{Delta{Offset: 12, Delete: 1}, "hello wörld!"},              // after: from the last edit
+		{Delta{Offset: 10, Delete: 1, Insert: "D"}, "hello wörlD!"}, // just before: backwards
+		{Delta{Offset: 7, Delete: 1, Insert: "o"}, "hello worlD!"},  // backwards over é-free text
+		{Delta{Offset: 0, Delete: 12, Insert: "日本"}, "日本"},
+		{Delta{Offset: 2, Insert: "語"}, "日本語"},
+	} {
+		if err := b.Apply(step.d); err != nil || b.String() != step.want {
+			t.Fatalf("%+v: %q %v, want %q", step.d, b.String(), err, step.want)
+		}
+	}
+	if err := b.Apply(Delta{Offset: 2, Delete: 2}); err != ErrOutOfRange || b.String() != "日本語" {
+		t.Fatalf("out of range: %v, text %q", err, b.String())
+	}
 }
 
 func BenchmarkDiffLongAnswer(b *testing.B) {

@@ -50,43 +50,6 @@ type Item struct {
 	Edit     delta.Delta
 }
 
-type (
-	eventJSON struct {
-		At    time.Time `json:"at"`
-		Kind  string    `json:"kind"`
-		Event *Event    `json:"event"`
-	}
-	keyframeJSON struct {
-		At       time.Time `json:"at"`
-		Kind     string    `json:"kind"`
-		Position int       `json:"position"`
-		Version  int64     `json:"version"`
-		Text     string    `json:"text"`
-	}
-	deltaJSON struct {
-		At       time.Time `json:"at"`
-		Kind     string    `json:"kind"`
-		Position int       `json:"position"`
-		Version  int64     `json:"version"`
-		Offset   int       `json:"offset"`
-		Delete   int       `json:"delete"`
-		Insert   string    `json:"insert"`
-	}
-)
-
-// MarshalJSON writes the item in its contract shape.
-func (it Item) MarshalJSON() ([]byte, error) {
-	switch {
-	case it.Kind == KindEvent:
-		return json.Marshal(eventJSON{At: it.At, Kind: it.Kind, Event: it.Event})
-	case it.Keyframe:
-		return json.Marshal(keyframeJSON{At: it.At, Kind: it.Kind, Position: it.Position, Version: it.Version, Text: it.Text})
-	default:
-		return json.Marshal(deltaJSON{At: it.At, Kind: it.Kind, Position: it.Position, Version: it.Version,
-			Offset: it.Edit.Offset, Delete: it.Edit.Delete, Insert: it.Edit.Insert})
-	}
-}
-
 // signals are the candidate's own staff-audience events a replay shows.
 var signals = map[string]bool{"candidate.focus_lost": true, "candidate.focus_back": true, "candidate.pasted": true}
 

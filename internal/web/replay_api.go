@@ -27,7 +27,8 @@ func (h *handler) apiReplay(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"items": items})
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(review.MarshalReplay(items))
 }
 
 // candidateOf reads the :cid parameter as a candidate of the interview:
