@@ -1,9 +1,12 @@
 package livetest_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -155,6 +158,26 @@ func TestReplayOfARecordedSession(t *testing.T) {
 		t.Fatalf("replay: %d", st)
 	}
 	items := out.Items
+	// Browsers ask for gzip, and get it: the same JSON, compressed.
+	req, _ := http.NewRequest("GET", b.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+reviewerTok)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("replay not compressed: %q %v", res.Header.Get("Content-Encoding"), err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	res.Body.Close()
+	var again struct {
+		Items []replayItem `json:"items"`
+	}
+	if err != nil || json.Unmarshal(unzipped, &again) != nil || len(again.Items) != len(items) {
+		t.Fatalf("compressed replay: %d items, %v", len(again.Items), err)
+	}
 
 	// In time order, applied as the contract says.
 	texts := map[int]string{}

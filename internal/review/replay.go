@@ -36,7 +36,8 @@ type Event struct {
 
 // Item is one moment of a replay (contract: docs/protocol.md, "Replay").
 type Item struct {
-	At   time.Time
+	At time.Time // to the millisecond: what a scrubber can tell apart
+
 	Kind string
 	// Event is the transcript event of a KindEvent item.
 	Event *Event

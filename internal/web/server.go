@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
@@ -152,7 +153,8 @@ func New(d Deps) (*fiber.App, error) {
 	api.Put("/interviews/:id/candidates/:cid/scorecard", runAPI, h.apiPutScorecard)
 	api.Post("/interviews/:id/candidates/:cid/scorecard/submit", runAPI, h.apiSubmitScorecard)
 	api.Post("/interviews/:id/candidates/:cid/scorecard/amend", runAPI, h.apiAmendScorecard)
-	api.Get("/interviews/:id/candidates/:cid/replay", staffAPI, h.apiReplay)
+	// A replay is large and repetitive JSON: gzip makes it about 7× smaller.
+	api.Get("/interviews/:id/candidates/:cid/replay", staffAPI, compress.New(compress.Config{Level: compress.LevelBestSpeed}), h.apiReplay)
 	app.Use("/api", func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such API endpoint: "+c.Method()+" "+c.Path())
 	})
