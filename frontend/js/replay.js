@@ -459,7 +459,8 @@ class ReplayView {
     this.live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
     this.announcer = new Announcer(this.live);
     clear(section).append(h(level, { class: 'replay-title', id: `${this.id}-h`, text: 'Replay' }), this.status, this.live);
-    section.setAttribute('aria-labelledby', `${this.id}-h`);
+    if (!section.hasAttribute('aria-label')) section.setAttribute('aria-labelledby', `${this.id}-h`);
+    this.candidateSection = section.closest('.report-candidate');
   }
 
   async load() {
@@ -487,6 +488,13 @@ class ReplayView {
     if (m && m.candidate === String(this.candidateId)) this.section.scrollIntoView({ block: 'start' });
   }
 
+  /** ensureLoaded reads the replay once, however often it is asked for. */
+  ensureLoaded() {
+    this.io?.disconnect();
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
   build() {
     const tl = this.tl;
     const id = this.id;
@@ -497,6 +505,10 @@ class ReplayView {
     this.clock = h('span', { class: 'replay-clock' });
     this.wall = h('time', { class: 'replay-wall' });
     this.link = h('a', { class: 'replay-link', href: '#' });
+    // On the report, beside a scorecard form: put this moment in a comment.
+    this.noteBtn = this.candidateSection?.querySelector('.scoring')
+      ? h('button', { type: 'button', class: 'secondary small replay-note', on: { click: () => this.noteMoment() } })
+      : null;
     this.scrub = h('input', {
       type: 'range', id: `${id}-scrub`, class: 'replay-scrub', min: '0', max: String(tl.duration), step: '1', value: '0',
       'aria-describedby': `${id}-keys`,
@@ -544,7 +556,8 @@ class ReplayView {
         h('span', { class: 'replay-field' }, h('label', { for: `${id}-speed`, text: 'Speed' }), ' ', this.speedSel),
         h('span', { class: 'replay-field' }, this.skipBox, ' ', h('label', { for: `${id}-skip`, text: 'Skip idle' })),
         h('span', { class: 'replay-where' }, this.clock, ' ', this.wall),
-        this.link),
+        this.link,
+        this.noteBtn),
       h('div', { class: 'replay-timeline' },
         this.markerBar,
         this.gapBar,
@@ -643,6 +656,31 @@ class ReplayView {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
+  /**
+   * commentField is where "see 12:34" goes: the scorecard's comment on the
+   * question on screen at that moment, else its summary (enabled ones only:
+   * a submitted scorecard is locked until amended).
+   */
+  commentField() {
+    const form = this.candidateSection?.querySelector('.scoring');
+    if (!form) return null;
+    const q = this.tl.at(this.now).question;
+    const fields = [q && form.querySelector(`textarea[data-field="comment"][data-position="${q.position}"]`), form.querySelector('textarea[data-field="summary"]')];
+    return fields.find((f) => f && !f.disabled) ?? null;
+  }
+
+  noteMoment() {
+    const field = this.commentField();
+    if (!field) {
+      this.announcer.say('Your scorecard is locked: amend it to add a comment.');
+      return;
+    }
+    if (this.playing) this.pause();
+    const text = insertMoment(field, this.now);
+    field.scrollIntoView({ block: 'center' });
+    this.announcer.say(`Added "${text.trim()}" to ${field.labels?.[0]?.textContent ?? 'your scorecard'}.`);
+  }
+
   // -------------------------------------------------------------- keys
 
   keys(ev) {
@@ -723,6 +761,10 @@ class ReplayView {
       this.link.href = hash;
       this.link.textContent = `Link to ${formatOffset(this.now)}`;
     }
+    if (this.noteBtn) {
+      const label = `Add “see ${formatOffset(this.now)}” to ${s.question ? `my comment on question ${s.question.position}` : 'my summary'}`;
+      if (this.noteBtn.textContent !== label) this.noteBtn.textContent = label;
+    }
     this.section.dataset.now = String(Math.round(this.now));
     for (const [i, b] of this.markerBtns.entries()) b.classList.toggle('past', tl.markers[i].ms <= this.now);
 
@@ -796,10 +838,13 @@ class ReplayView {
  * mountReplay starts the replay in a <section class="replay"
  * data-candidate="ID">; the interview comes from data-interview on it or
  * an ancestor's data-interview-id, or the page's /interviews/{id}/ path.
+ * The replay is read from the server at once, or (lazy) when the section
+ * comes near the screen or a #t=…&c=ID link names it.
  * @param {HTMLElement} section
+ * @param {{lazy?: boolean}} [opts]
  * @returns {Promise<void>}
  */
-export function mountReplay(section) {
+export function mountReplay(section, { lazy = false } = {}) {
   const candidateId = section.dataset.candidate;
   const interviewId = section.dataset.interview
     ?? section.closest('[data-interview-id]')?.getAttribute('data-interview-id')
@@ -807,19 +852,38 @@ export function mountReplay(section) {
   if (!candidateId || !interviewId) return Promise.resolve();
   const view = new ReplayView(section, interviewId, candidateId);
   views.set(String(candidateId), view);
-  return view.load();
+  const named = readMoment(location.hash)?.candidate === String(candidateId);
+  if (!lazy || named || !('IntersectionObserver' in window)) return view.ensureLoaded();
+  return new Promise((resolve) => {
+    const io = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      io.disconnect();
+      view.ensureLoaded().then(resolve);
+    }, { rootMargin: '400px 0px' });
+    io.observe(section);
+    view.io = io;
+  });
 }
 
-function onHash() {
+async function onHash() {
   const m = readMoment(location.hash);
   if (!m) return;
   for (const [cid, view] of views) {
-    if (!view.tl || (views.size > 1 && m.candidate && m.candidate !== cid)) continue;
+    if (views.size > 1 && m.candidate && m.candidate !== cid) continue;
+    if (views.size > 1 && !m.candidate && !view.tl) continue;
+    await view.ensureLoaded();
+    if (!view.tl) continue;
     if (view.playing) view.pause();
     view.seek(m.ms, { hash: false });
     if (m.candidate === cid) view.section.scrollIntoView({ block: 'start' });
   }
 }
 
-for (const s of document.querySelectorAll('section.replay[data-candidate]')) mountReplay(/** @type {HTMLElement} */ (s));
+const sections = [...document.querySelectorAll('section.replay[data-candidate]')];
+for (const s of sections) mountReplay(/** @type {HTMLElement} */ (s), { lazy: sections.length > 1 });
+// On the report, "see 12:34" in a comment, a summary or a note opens that
+// candidate's replay there.
+for (const c of document.querySelectorAll('.report-candidate[data-candidate-id]')) {
+  linkMoments(c, /** @type {HTMLElement} */ (c).dataset.candidateId);
+}
 window.addEventListener('hashchange', onHash);

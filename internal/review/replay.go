@@ -150,23 +150,12 @@ func draftItems(drafts []store.Draft) []Item {
 	return out
 }
 
-// eventPage is how many events one read of the transcript takes.
-const eventPage = 5000
-
 // LoadReplay reads what a candidate's replay is made of and builds it. The
 // caller has checked that candidateID is a candidate of the interview.
 func LoadReplay(ctx context.Context, st *store.Store, interviewID, candidateID int64) ([]Item, error) {
-	var events []store.Event
-	for after := int64(0); ; {
-		page, err := st.EventsAfter(ctx, interviewID, after, eventPage)
-		if err != nil {
-			return nil, fmt.Errorf("review: replay: %w", err)
-		}
-		events = append(events, page...)
-		if len(page) < eventPage {
-			break
-		}
-		after = page[len(page)-1].Seq
+	events, err := st.AllEvents(ctx, interviewID)
+	if err != nil {
+		return nil, fmt.Errorf("review: replay: %w", err)
 	}
 	drafts, err := st.CandidateDrafts(ctx, interviewID, candidateID)
 	if err != nil {

@@ -100,37 +100,19 @@ func otherInterview(t *testing.T, f *roomFixture) createdInterview {
 	return out
 }
 
-// TestReplayPage: the page of one candidate's replay, for the same staff.
-func TestReplayPage(t *testing.T) {
+// TestReplayOnTheReport: the report page holds an empty replay section per
+// candidate and loads the replay view.
+func TestReplayOnTheReport(t *testing.T) {
 	f := newRoomFixture(t)
-	cand := f.iv.Candidates[0]
-	p := f.path(fmt.Sprintf("/replay/%d", cand.ID))
-	if r := f.client().get(p); r.status != http.StatusSeeOther {
-		t.Fatalf("anonymous: %d", r.status)
-	}
-	bob := f.client()
-	bob.login("bob@example.test")
-	if r := bob.get(p); r.status != http.StatusForbidden {
-		t.Fatalf("an interviewer not on the panel: %d", r.status)
-	}
-	for _, who := range []string{"rita@example.test", "alice@example.test", "root@example.test"} {
-		c := f.client()
-		c.login(who)
-		r := c.get(p)
-		want := fmt.Sprintf(`<section class="replay" data-candidate="%d" data-interview="%d"`, cand.ID, f.iv.ID)
-		if r.status != http.StatusOK || !strings.Contains(r.body, want) || !strings.Contains(r.body, "/static/js/replay.js?v=") {
-			t.Fatalf("%s: %d\n%s", who, r.status, r.body)
-		}
-		if strings.Contains(r.body, "<i>Candidate</i>") || strings.Contains(r.body, modelAnswer) {
-			t.Fatalf("%s: unescaped name or a model answer on the page", who)
-		}
-		if !strings.Contains(r.body, fmt.Sprintf(`/replay/%d">Dan</a>`, f.iv.Candidates[1].ID)) {
-			t.Fatalf("no link to the other candidate's replay")
-		}
-	}
 	c := f.client()
 	c.login("rita@example.test")
-	if r := c.get(f.path("/replay/999999")); r.status != http.StatusNotFound {
-		t.Fatalf("unknown candidate: %d", r.status)
+	r := c.get(f.path("/report"))
+	if r.status != http.StatusOK || !strings.Contains(r.body, "/static/js/replay.js?v=") || !strings.Contains(r.body, "/static/css/replay.css?v=") {
+		t.Fatalf("report: %d\n%s", r.status, r.body)
+	}
+	for _, cand := range f.iv.Candidates {
+		if !strings.Contains(r.body, fmt.Sprintf(`<section class="replay no-print" data-candidate="%d"`, cand.ID)) {
+			t.Fatalf("no replay section for candidate %d", cand.ID)
+		}
 	}
 }

@@ -192,7 +192,6 @@ func New(d Deps) (*fiber.App, error) {
 	reviewPage := h.requirePageRole(store.RoleAdmin, store.RoleInterviewer, store.RoleReviewer)
 	app.Get("/interviews/:id/report", reviewPage, h.interviewReportPage)
 	app.Get("/reports", reviewPage, h.reportsPage)
-	app.Get("/interviews/:id/replay/:cid", h.requirePageRole(store.RoleAdmin, store.RoleInterviewer, store.RoleReviewer), h.replayPage)
 
 	admin := app.Group("/admin", h.requirePageRole(store.RoleAdmin))
 	admin.Get("/users", h.usersPage)

@@ -25,7 +25,7 @@ type views struct {
 }
 
 var pageNames = []string{"home", "questions", "login", "setup", "error", "staff_questions", "question_form", "import", "users",
-	"interviews", "interview_new", "interview_manage", "interview_console", "interview_room", "room_closed", "interview_report", "reports", "interview_replay"}
+	"interviews", "interview_new", "interview_manage", "interview_console", "interview_room", "room_closed", "interview_report", "reports"}
 
 func newViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, static: map[string][]byte{}, hashes: map[string]string{}}
