@@ -5,11 +5,13 @@
 //      page and comes back, chats and submits; the interviewer drives the
 //      room over its WebSocket (start, push, pause, resume, extend, chat, a
 //      second question that runs out, end), with a 7-second idle stretch.
-//   2. The replay page: every draft exactly as the API's items rebuild it
-//      (scrubbing to each), the final text as the candidate's editor held
-//      it; play at 16×; skip idle ("skipped 7 s", crossed in about a
-//      second); jump by marker and by #t=; keyboard only; 320 px; the
-//      "see 12:34" helpers. axe in every state, screenshots in
+//   2. The report page, where each candidate has a replay: every draft
+//      exactly as the API's items rebuild it (scrubbing to each), the final
+//      text as the candidate's editor held it; play at 16×; skip idle
+//      ("skipped 7 s", crossed in about a second); jump by marker and by
+//      #t=…&c=ID; Dan's replay beside Cora's; keyboard only; 320 px; "see
+//      m:ss" put in a scorecard comment from the replay and linked back to
+//      it once submitted. axe in every state, screenshots in
 //      test-artifacts/replay-*.png.
 
 import { describe, it, before, after } from 'node:test';
@@ -29,6 +31,9 @@ import {
 } from './harness.mjs';
 import { login, apiCall, addQuestion } from './rooms.mjs';
 import { submit } from './harness.mjs';
+
+/** jsErrors lists a page's script errors (a refused resource is not one). */
+const jsErrors = (page) => page.errors.filter((e) => !/Failed to load resource/.test(e));
 
 const IVY = { email: 'ivy@example.test', name: 'Ivy Interviewer', role: 'interviewer', password: 'correct-horse-battery' };
 const RITA = { email: 'rita@example.test', name: 'Rita Reviewer', role: 'reviewer', password: 'correct-horse-battery' };
@@ -110,25 +115,28 @@ function rebuild(items) {
   return out;
 }
 
-/** The replay section of a page, and where it stands. */
-const replayOf = (page) => page.locator('section.replay');
+/** Cora's replay on the report page, and where it stands. */
+const replayOf = (page) => page.locator(`section.replay[data-candidate="${session.cora}"]`);
 const nowOf = async (page) => Number(await replayOf(page).getAttribute('data-now'));
+const reportPath = () => `/interviews/${session.id}/report`;
+/** The hash of a moment of Cora's replay (the report holds two replays). */
+const at = (t) => `#t=${t}&c=${session.cora}`;
 
-const replayPath = () => `/interviews/${session.id}/replay/${session.cora}`;
-
-/** reviewerOn logs Rita in through the login form, straight to the replay. */
-async function reviewerOn(page, hash = '') {
-  await goto(page, server, `/login?next=${encodeURIComponent(replayPath())}`);
-  await page.getByLabel('Email').fill(RITA.email);
-  await page.getByLabel('Password').fill(RITA.password);
+/** loginTo logs a user in through the login form, straight to the report. */
+async function loginTo(page, user, hash = '') {
+  await goto(page, server, `/login?next=${encodeURIComponent(reportPath())}`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
   await submit(page, page.getByRole('button', { name: 'Log in' }));
-  assert.ok(page.url().endsWith(replayPath()), `login lands on ${page.url()}`);
+  assert.ok(page.url().endsWith(reportPath()), `login lands on ${page.url()}`);
   await openReplay(page, hash);
 }
 
+/** openReplay loads the report (with hash) and waits for Cora's replay, which loads once near the screen. */
 async function openReplay(page, hash = '') {
-  if (page.url().startsWith(server.url + replayPath())) await page.goto('about:blank');
-  await goto(page, server, `${replayPath()}${hash}`);
+  if (page.url().startsWith(server.url + reportPath())) await page.goto('about:blank');
+  await goto(page, server, `${reportPath()}${hash}`);
+  if (!hash.includes('&c=')) await replayOf(page).scrollIntoViewIfNeeded();
   await waitFor(async () => ['paused', 'playing'].includes(await replayOf(page).getAttribute('data-state')), { message: 'the replay to load' });
 }
 
@@ -234,109 +242,113 @@ describe('replay of a recorded session', () => {
 
   it('scrubs to every draft and shows it exactly; the question, timers and chat follow', async () => {
     const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
-    await reviewerOn(page);
-    await visit(page, 'replay-01-loaded');
-    const scrub = page.getByLabel('Time in the replay');
-    const answer = page.locator('.replay-answer');
+    await loginTo(page, RITA);
+    const r = replayOf(page);
+    await visit(page, 'replay-01-report-loaded');
+    const scrub = r.getByLabel('Time in the replay');
+    const answer = r.locator('.replay-answer');
     assert.equal(await answer.textContent(), '', 'nothing is typed at the start');
-    await expectText(page.locator('.replay-question'), /No question pushed yet|has not started/);
+    await expectText(r.locator('.replay-question'), /No question pushed yet|has not started/);
     for (const d of session.drafts) {
       await scrub.fill(String(d.ms));
       assert.equal(await nowOf(page), d.ms);
       assert.equal(await answer.textContent(), d.text, `at ${d.ms} ms (question ${d.position}, version ${d.version})`);
-      await expectText(page.locator('.replay-question'), `Question ${d.position}`);
+      await expectText(r.locator('.replay-question'), `Question ${d.position}`);
     }
     // Just before the first draft, the question is on screen and nothing is typed.
     await scrub.fill(String(session.drafts[0].ms - 1));
     assert.equal(await answer.textContent(), '');
-    await expectText(page.locator('.replay-timers'), /Question 1 timer: \d:\d\d left/);
+    await expectText(r.locator('.replay-timers'), /Question 1 timer: \d:\d\d left/);
 
     // The end: question two ran out; question one's answer was submitted.
     await scrub.fill(String(session.duration));
-    await expectText(page.locator('.replay-question'), 'Replaytest two');
-    await expectText(page.locator('.replay-timers'), 'Question 2 timer: 0:00 ran out');
-    await expectText(page.locator('.replay-answer-meta'), /^Draft saved at/);
+    await expectText(r.locator('.replay-question'), 'Replaytest two');
+    await expectText(r.locator('.replay-timers'), 'Question 2 timer: 0:00 ran out');
+    await expectText(r.locator('.replay-answer-meta'), /^Draft saved at/);
     const lastQ1 = session.drafts.filter((d) => d.position === 1).at(-1);
     const submitted = session.items.find((it) => it.kind === 'event' && it.event.type === 'answer.submitted');
     await scrub.fill(String(Date.parse(submitted.at) - Date.parse(session.items[0].at)));
     assert.equal(await answer.textContent(), session.finalText);
     assert.equal(lastQ1.text, session.finalText);
-    await expectText(page.locator('.replay-answer-meta'), /^Submitted at/);
-    const chat = page.locator('.replay-chat');
+    await expectText(r.locator('.replay-answer-meta'), /^Submitted at/);
+    const chat = r.locator('.replay-chat');
     await expectText(chat, 'Cora asks: buffered ones too?');
     await expectText(chat, 'Both kinds, please.');
-    assert.ok(!(await page.content()).includes('DAN-PRIVATE'), 'nothing of Dan on the page');
+    assert.ok(!(await r.innerText()).includes('DAN-PRIVATE'), "nothing of Dan's in Cora's replay");
     // During the pause the timer stands still.
     const paused = session.items.find((it) => it.kind === 'event' && it.event.type === 'timer.paused');
     await scrub.fill(String(Date.parse(paused.at) - Date.parse(session.items[0].at) + 200));
-    await expectText(page.locator('.replay-timers'), /left, paused/);
+    await expectText(r.locator('.replay-timers'), /left, paused/);
+    assert.match(page.url(), new RegExp(`#t=\\d+:\\d\\d&c=${session.cora}$`), 'scrubbing keeps the moment in the URL');
     await visit(page, 'replay-02-scrubbed');
-    assert.deepEqual(page.errors, [], 'no script errors');
+    assert.deepEqual(jsErrors(page), [], 'no script errors');
     await page.context().close();
   });
 
   it('plays at 16×, and skips idle stretches', async () => {
     const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
-    await reviewerOn(page);
-    const scrub = page.getByLabel('Time in the replay');
-    await page.getByLabel('Speed').selectOption('16');
+    await loginTo(page, RITA);
+    const r = replayOf(page);
+    const scrub = r.getByLabel('Time in the replay');
+    const play = r.getByRole('button', { name: 'Play', exact: true });
+    const pause = r.getByRole('button', { name: 'Pause', exact: true });
+    await r.getByLabel('Speed').selectOption('16');
     await scrub.fill('0');
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await expectText(page.getByRole('button', { name: 'Pause', exact: true }), 'Pause');
-    assert.equal(await replayOf(page).getAttribute('data-state'), 'playing');
+    await play.click();
+    await pause.waitFor();
+    assert.equal(await r.getAttribute('data-state'), 'playing');
     // Measured in the page, between two frames 400 ms apart.
-    const rate = await page.evaluate(async () => {
-      const el = document.querySelector('section.replay');
-      const frame = () => new Promise((r) => requestAnimationFrame(() => r([performance.now(), Number(el.dataset.now)])));
+    const rate = await r.evaluate(async (el) => {
+      const frame = () => new Promise((res) => requestAnimationFrame(() => res([performance.now(), Number(el.dataset.now)])));
       const [t1, n1] = await frame();
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((res) => setTimeout(res, 400));
       const [t2, n2] = await frame();
       return (n2 - n1) / (t2 - t1);
     });
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await pause.click();
     await screenshot(page, 'replay-03-paused-after-16x');
     assert.ok(rate > 13 && rate < 19, `16× plays ${rate.toFixed(1)} s of replay a second`);
-    assert.equal(await replayOf(page).getAttribute('data-state'), 'paused');
-    assert.match(page.url(), /#t=\d+:\d\d$/, 'pausing leaves the moment in the URL');
+    assert.equal(await r.getAttribute('data-state'), 'paused');
+    assert.match(page.url(), /#t=\d+:\d\d&c=\d+$/, 'pausing leaves the moment in the URL');
 
     // Skip idle: the 7-second stretch is marked, and plays in about a second at 1×.
-    const label = page.locator('.replay-gap-label').filter({ hasText: /skipped [6-9] s/ });
+    const label = r.locator('.replay-gap-label').filter({ hasText: /skipped [6-9] s/ });
     assert.ok(await label.isHidden(), 'no "skipped" marker while skip idle is off');
-    await page.getByLabel('Skip idle').check();
+    await r.getByLabel('Skip idle').check();
     await label.waitFor({ state: 'visible' });
-    await page.getByLabel('Speed').selectOption('1');
+    await r.getByLabel('Speed').selectOption('1');
     await scrub.fill(String(session.gap.from - 300));
     const g0 = Date.now();
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await play.click();
     await waitFor(async () => (await nowOf(page)) >= session.gap.to, { timeout: 6000, message: 'playback past the idle stretch' });
     const took = Date.now() - g0;
-    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await pause.click();
     assert.ok(took < 3500, `crossing ${session.gap.to - session.gap.from} ms of idle took ${took} ms with skip idle`);
-    await expectText(page.locator('.replay-status'), /Skipped [6-9] s with no change/);
+    await expectText(r.locator('.replay-status'), /Skipped [6-9] s with no change/);
     await visit(page, 'replay-04-skip-idle');
     // Played to the end, it stops there.
-    await page.getByLabel('Speed').selectOption('32');
-    await page.getByRole('button', { name: 'Play', exact: true }).click();
-    await waitFor(async () => (await replayOf(page).getAttribute('data-state')) === 'paused', { timeout: 10_000, message: 'the end' });
+    await r.getByLabel('Speed').selectOption('32');
+    await play.click();
+    await waitFor(async () => (await r.getAttribute('data-state')) === 'paused', { timeout: 10_000, message: 'the end' });
     assert.equal(await nowOf(page), session.duration);
-    assert.deepEqual(page.errors, [], 'no script errors');
+    assert.deepEqual(jsErrors(page), [], 'no script errors');
     await page.context().close();
   });
 
   it('jumps by marker and by #t=', async () => {
     const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
-    await reviewerOn(page, '#t=0:05');
+    await loginTo(page, RITA, at('0:05'));
+    const r = replayOf(page);
     assert.equal(await nowOf(page), 5000, '#t=0:05 opens the replay at 5 s');
-    await expectText(page.locator('.replay-link'), 'Link to 0:05');
-    assert.equal(await page.locator('.replay-link').getAttribute('href'), '#t=0:05');
+    await expectText(r.locator('.replay-link'), 'Link to 0:05');
+    assert.equal(await r.locator('.replay-link').getAttribute('href'), at('0:05'));
 
     const t0 = Date.parse(session.items[0].at);
     const push2 = session.items.find((it) => it.kind === 'event' && it.event.type === 'question.pushed' && it.event.data.position === 2);
-    const marker = page.getByRole('button', { name: /Question 2 pushed/ });
-    await marker.click();
+    await r.getByRole('button', { name: /Question 2 pushed/ }).click();
     assert.equal(await nowOf(page), Date.parse(push2.at) - t0);
-    await expectText(page.locator('.replay-question'), 'Replaytest two');
-    assert.match(page.url(), /#t=\d+:\d\d$/);
+    await expectText(r.locator('.replay-question'), 'Replaytest two');
+    assert.match(page.url(), /#t=\d+:\d\d&c=\d+$/);
     for (const [name, where, want] of [
       [/Pasted 12 characters/, '.replay-signals', 'Last paste: 12 characters'],
       [/Left the page/, '.replay-signals', 'away from the page'],
@@ -345,40 +357,51 @@ describe('replay of a recorded session', () => {
       [/Answer to question 1 submitted/, '.replay-answer-meta', 'Submitted'],
       [/Question 2 timer ran out/, '.replay-timers', 'ran out'],
     ]) {
-      await page.getByRole('button', { name }).first().click();
-      await expectText(page.locator(where), want);
+      await r.getByRole('button', { name }).first().click();
+      await expectText(r.locator(where), want);
     }
     await visit(page, 'replay-05-marker');
 
     // A link to a moment, followed on the same page.
-    await page.evaluate(() => { location.hash = '#t=0:10'; });
+    await page.evaluate((h) => { location.hash = h; }, at('0:10'));
     await waitFor(async () => (await nowOf(page)) === 10_000, { message: '#t=0:10 to seek' });
     // And the same moment from a fresh page load.
-    await openReplay(page, '#t=0:10');
+    await openReplay(page, at('0:10'));
     assert.equal(await nowOf(page), 10_000);
-    assert.deepEqual(page.errors, [], 'no script errors');
+    // Dan's replay is there too, with its own moment, and none of Cora's text.
+    const dan = page.locator(`section.replay[data-candidate="${session.dan}"]`);
+    await page.evaluate((h) => { location.hash = h; }, `#t=0:03&c=${session.dan}`);
+    await waitFor(async () => (await dan.getAttribute('data-now')) === '3000', { message: "Dan's replay to open at 0:03" });
+    assert.equal(await nowOf(page), 10_000, "Cora's replay stays where it was");
+    // Both timelines start at the interview's start: the moment before the second push is the same.
+    await dan.getByLabel('Time in the replay').fill(String(Date.parse(push2.at) - t0 - 1));
+    await expectText(dan.locator('.replay-answer'), 'DAN-PRIVATE-ANSWER');
+    assert.ok(!(await dan.innerText()).includes('Channels connect'), "Cora's answer is not in Dan's replay");
+    assert.deepEqual(jsErrors(page), [], 'no script errors');
     await page.context().close();
   });
 
   it('works from the keyboard alone', async () => {
     const page = await newPage(browser, { viewport: { width: 1024, height: 900 } });
-    await reviewerOn(page);
-    const focused = () => page.evaluate(() => {
+    await loginTo(page, RITA, at('0:00'));
+    const r = replayOf(page);
+    const focused = () => page.evaluate((cid) => {
       const el = document.activeElement;
-      return el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}` : '';
-    });
+      if (!el?.closest(`section.replay[data-candidate="${cid}"]`)) return '';
+      return `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ')[0]}` : ''}`;
+    }, session.cora);
     const tabTo = async (want) => {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 120; i++) {
         if ((await focused()) === want) return;
         await page.keyboard.press('Tab');
       }
-      assert.fail(`Tab never reached ${want} (last: ${await focused()})`);
+      assert.fail(`Tab never reached ${want} in Cora's replay (last: ${await focused()})`);
     };
     await tabTo('button.replay-play');
     await page.keyboard.press('Enter');
-    assert.equal(await replayOf(page).getAttribute('data-state'), 'playing');
+    assert.equal(await r.getAttribute('data-state'), 'playing');
     await page.keyboard.press('Space');
-    assert.equal(await replayOf(page).getAttribute('data-state'), 'paused');
+    assert.equal(await r.getAttribute('data-state'), 'paused');
 
     await tabTo('input.replay-scrub');
     await page.keyboard.press('Home');
@@ -395,9 +418,9 @@ describe('replay of a recorded session', () => {
     assert.equal(await nowOf(page), session.duration);
     await page.keyboard.press('Home');
     await page.keyboard.press('Space');
-    assert.equal(await replayOf(page).getAttribute('data-state'), 'playing', 'Space on the slider plays');
+    assert.equal(await r.getAttribute('data-state'), 'playing', 'Space on the slider plays');
     await page.keyboard.press('Space');
-    assert.equal(await replayOf(page).getAttribute('data-state'), 'paused', 'and pauses');
+    assert.equal(await r.getAttribute('data-state'), 'paused', 'and pauses');
 
     // The markers are one stop: arrows move between them, Enter jumps.
     await page.keyboard.press('Shift+Tab');
@@ -417,46 +440,48 @@ describe('replay of a recorded session', () => {
 
   it('fits 320 px', async () => {
     const page = await newPage(browser, { viewport: { width: 320, height: 800 } });
-    await reviewerOn(page, '#t=0:12');
-    await page.getByLabel('Skip idle').check();
-    await noHorizontalScroll(page, 320, 'replay at 320 px');
+    await loginTo(page, RITA, at('0:12'));
+    await replayOf(page).getByLabel('Skip idle').check();
+    await noHorizontalScroll(page, 320, 'report with replays at 320 px');
+    await replayOf(page).scrollIntoViewIfNeeded();
     await visit(page, 'replay-07-320px');
     await page.context().close();
   });
 
-  it('offers "see 12:34" for comments, and links it', async () => {
-    const page = await newPage(browser, { viewport: { width: 1024, height: 800 } });
-    await reviewerOn(page, '#t=0:07');
-    const out = await page.evaluate(async (cid) => {
-      // The page's own instance of the module (the same URL, so no second mount).
-      const mod = await import(document.querySelector('script[src*="/replay.js"]').src);
-      const ta = document.createElement('textarea');
-      ta.value = 'Hesitated here';
-      document.querySelector('main').append(ta);
-      ta.setSelectionRange(ta.value.length, ta.value.length);
-      mod.insertMoment(ta, mod.currentMoment(cid));
-      const div = document.createElement('div');
-      div.textContent = ta.value + ', and see 1:02:03 too';
-      document.querySelector('main').append(div);
-      const n = mod.linkMoments(div, cid);
-      return { value: ta.value, n, links: [...div.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')]), sections: document.querySelectorAll('section.replay').length };
-    }, session.cora);
-    assert.equal(out.value, 'Hesitated here see 0:07');
-    assert.equal(out.n, 2);
-    assert.deepEqual(out.links, [['see 0:07', `#t=0:07&c=${session.cora}`], ['see 1:02:03', `#t=1:02:03&c=${session.cora}`]]);
-    assert.equal(out.sections, 1, 'importing the module again mounted nothing twice');
-    await page.getByLabel('Time in the replay').fill('0');
-    assert.match(page.url(), /#t=0:00$/);
-    await page.getByRole('link', { name: 'see 0:07' }).click();
-    await waitFor(async () => (await nowOf(page)) === 7000, { message: 'the link to seek' });
+  it('a scorecard comment takes "see m:ss", and the report links it to the replay', async () => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    await loginTo(page, IVY, at('0:07'));
+    const r = replayOf(page);
+    const scoring = page.locator(`.scoring[data-candidate-id="${session.cora}"]`);
+    const comment = scoring.getByLabel('Comment on question 1');
+    await comment.fill('Hesitated over buffering');
+    await r.getByRole('button', { name: 'Add “see 0:07” to my comment on question 1' }).click();
+    assert.equal(await comment.inputValue(), 'Hesitated over buffering see 0:07');
+    await expectText(scoring.locator('.sc-state'), /Draft saved/);
+    await visit(page, 'replay-08-scorecard-moment');
+    // Submit the scorecard; the report then shows the comment with a link.
+    await scoring.getByRole('radio', { name: '3 · Good' }).first().check();
+    await scoring.getByRole('radio', { name: 'Yes', exact: true }).check();
+    await scoring.getByLabel(/^Summary/).fill('Solid; see 0:12 for the fix.');
+    await scoring.getByRole('button', { name: 'Submit scorecard' }).click();
+    await expectText(scoring.locator('.sc-state'), /Submitted/);
+    await openReplay(page, at('0:00'));
+    const cand = page.locator(`#cand-${session.cora}`);
+    await expectText(cand.locator('td.comment'), 'Hesitated over buffering see 0:07');
+    await cand.getByRole('link', { name: 'see 0:07' }).click();
+    await waitFor(async () => (await nowOf(page)) === 7000, { message: 'the comment link to open the replay at 0:07' });
+    assert.match(page.url(), new RegExp(`#t=0:07&c=${session.cora}$`));
+    await cand.getByRole('link', { name: 'see 0:12' }).click();
+    await waitFor(async () => (await nowOf(page)) === 12_000, { message: 'the summary link to open the replay at 0:12' });
+    await visit(page, 'replay-09-linked-comment');
+    assert.deepEqual(jsErrors(page), [], 'no script errors');
     await page.context().close();
   });
 
   it('is refused to candidates and visitors', async () => {
     const page = await newPage(browser);
-    const res = await page.goto(`${server.url}/interviews/${session.id}/replay/${session.cora}`);
+    await page.goto(`${server.url}${reportPath()}`);
     assert.match(page.url(), /\/login\?next=/, 'a visitor is sent to log in');
-    assert.equal(res.status(), 200);
     const api = await page.evaluate(async (p) => (await fetch(p)).status, `/api/v1/interviews/${session.id}/candidates/${session.cora}/replay`);
     assert.equal(api, 401);
     await page.context().close();
