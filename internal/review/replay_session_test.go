@@ -1,4 +1,4 @@
-package livetest_test
+package review_test
 
 import (
 	"compress/gzip"
