@@ -35,6 +35,8 @@ type Interview struct {
 	CurrentPosition int       `db:"current_position" json:"current_position"`
 	CreatedBy       int64     `db:"created_by" json:"created_by"`
 	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+	// EndedAt is when the interview moved to ended (nil before).
+	EndedAt *time.Time `db:"ended_at" json:"ended_at"`
 }
 
 // Participant is an interviewer or a candidate of one interview.
@@ -85,7 +87,7 @@ type NewInterview struct {
 }
 
 const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at`
-const interviewCols = `id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at`
+const interviewCols = `id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at, ended_at`
 
 // CreateInterview stores an interview, its planned questions (snapshots of
 // the bank) and its participants in one transaction. ErrNotFound names a
