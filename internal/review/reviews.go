@@ -30,6 +30,9 @@ type ListItem struct {
 	Recommendations []RecCount
 	// Hidden counts submitted scorecards the gate keeps from the viewer.
 	Hidden int
+	// SeenPanel: the viewer writes (or may come to write) scorecards and is
+	// shown another author's here, which is recorded as for the report.
+	SeenPanel bool
 }
 
 // RecCount is how many shown scorecards recommend one verdict.
@@ -85,7 +88,9 @@ func List(in ListInput, u *store.User) []ListItem {
 				it.Panel++
 			}
 		}
-		cs, _ := cards(VisibleScorecards(all, v), row.CandidateID, v)
+		visible := VisibleScorecards(all, v)
+		cs, _ := cards(visible, row.CandidateID, v)
+		it.SeenPanel = v.MayWrite() && len(OthersShown(visible, v)) > 0
 		it.Hidden = it.Submitted - len(cs)
 		it.Mean, it.Recommendations = summarise(cs)
 		out = append(out, it)
