@@ -43,7 +43,7 @@ type ReviewFilter struct {
 	Awaiting       bool       // someone on the panel has not submitted for the candidate
 	Query          string     // in the candidate's name or email or the interview's title
 	Sort           string     // one of ReviewSorts ("" is ended)
-	Asc            bool       // ascending instead of the sort's natural order
+	Dir            string     // "asc", "desc", or "" for the sort's natural order
 	Limit, Offset  int
 }
 
@@ -139,14 +139,14 @@ var recColumns = map[string]string{"strong_no": "rec_strong_no", "no": "rec_no",
 // reviewOrder is the ORDER BY of a sort; every order ends on unique keys,
 // so pages never overlap.
 func reviewOrder(sc ReviewScope, f ReviewFilter) (string, error) {
+	if f.Dir != "" && f.Dir != "asc" && f.Dir != "desc" {
+		return "", invalid("dir must be asc or desc")
+	}
 	dir := func(natural string) string {
-		if !f.Asc {
+		if f.Dir == "" {
 			return natural
 		}
-		if natural == "DESC" {
-			return "ASC"
-		}
-		return "DESC"
+		return strings.ToUpper(f.Dir)
 	}
 	switch f.Sort {
 	case "", ReviewSortEnded:

@@ -274,23 +274,26 @@ func TestListReviewsScopeFiltersAndSorts(t *testing.T) {
 
 		// Sorting by mean: Cara 4, Dan (3+2+2)/3, Eve 1, Fay none (last both ways).
 		check("mean, reviewer", list(rev, store.ReviewFilter{Sort: store.ReviewSortMean}), []string{"Cara", "Dan", "Eve", "Fay"})
-		check("mean ascending", list(rev, store.ReviewFilter{Sort: store.ReviewSortMean, Asc: true}), []string{"Eve", "Dan", "Cara", "Fay"})
+		check("mean ascending", list(rev, store.ReviewFilter{Sort: store.ReviewSortMean, Dir: "asc"}), []string{"Eve", "Dan", "Cara", "Fay"})
 		// For Ben, Cara's mean is hidden: she sorts with the unscored.
 		benMean := list(ben, store.ReviewFilter{Sort: store.ReviewSortMean})
 		if len(benMean) != 3 || benMean[0] != "Dan" || benMean[1] != "Eve" {
 			t.Errorf("mean, Ben: %v", benMean)
 		}
-		check("candidate descending", list(rev, store.ReviewFilter{Sort: store.ReviewSortCandidate, Asc: true}), []string{"Fay", "Eve", "Dan", "Cara"})
+		check("candidate descending", list(rev, store.ReviewFilter{Sort: store.ReviewSortCandidate, Dir: "desc"}), []string{"Fay", "Eve", "Dan", "Cara"})
 		if _, err := s.ListReviews(ctx, rev, store.ReviewFilter{Sort: "id; DROP TABLE users", Limit: 5}); err == nil {
 			t.Error("an unknown sort is accepted")
+		}
+		if _, err := s.ListReviews(ctx, rev, store.ReviewFilter{Dir: "sideways", Limit: 5}); err == nil {
+			t.Error("an unknown direction is accepted")
 		}
 
 		// Pages cover every row once, in every sort.
 		for _, sort := range store.ReviewSorts {
-			for _, asc := range []bool{false, true} {
+			for _, dir := range []string{"", "asc", "desc"} {
 				var seen []string
 				for off := 0; off < 4; off++ {
-					p, err := s.ListReviews(ctx, rev, store.ReviewFilter{Sort: sort, Asc: asc, Limit: 1, Offset: off})
+					p, err := s.ListReviews(ctx, rev, store.ReviewFilter{Sort: sort, Dir: dir, Limit: 1, Offset: off})
 					if err != nil {
 						t.Fatal(err)
 					}
