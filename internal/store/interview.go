@@ -232,7 +232,7 @@ func (s *Store) AddCandidates(ctx context.Context, interviewID int64, cs []NewCa
 			}
 			ids = append(ids, id)
 		}
-		return nil
+		return s.refreshReviewEntries(ctx, tx, interviewID, 0)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: add candidates: %w", err)
@@ -303,8 +303,14 @@ func (s *Store) EnsureInterviewer(ctx context.Context, interviewID int64, u User
 	if err == nil {
 		return p, nil
 	}
-	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (interview_id, user_id) DO UPDATE SET revoked_at = NULL`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC())
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (interview_id, user_id) DO UPDATE SET revoked_at = NULL`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC()); err != nil {
+			return err
+		}
+		// A new panel member has submitted nothing: the candidates await them.
+		return s.refreshReviewEntries(ctx, tx, interviewID, 0)
+	})
 	if err != nil {
 		return p, fmt.Errorf("store: add interviewer: %w", err)
 	}
@@ -337,8 +343,10 @@ func (s *Store) RemoveInterviewer(ctx context.Context, interviewID, participantI
 		if live <= 1 {
 			return ErrLastInterviewer
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE participants SET revoked_at = ? WHERE id = ?`), time.Now().UTC(), participantID)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE participants SET revoked_at = ? WHERE id = ?`), time.Now().UTC(), participantID); err != nil {
+			return err
+		}
+		return s.refreshReviewEntries(ctx, tx, interviewID, 0)
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove interviewer %d from interview %d: %w", participantID, interviewID, err)

@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
 
 // The reviews list: candidates of ended interviews, filtered, sorted and
-// paged in SQL. What scorecards show is decided by the blind-panel gate
-// (internal/review); the list's SQL filters and sorts by scores only where
-// that gate would let the viewer see submitted scorecards (scoresVisible),
-// so neither a filter nor an order tells a viewer what the gate hides.
+// paged in SQL over review_entries (migration 00009). What scorecards show
+// is decided by the blind-panel gate (internal/review); the list's SQL
+// filters and sorts by scores only where that gate would let the viewer
+// see submitted scorecards (scoresVisible), so neither a filter nor an
+// order tells a viewer what the gate hides.
 
 // Sorts of the reviews list.
 const (
@@ -57,7 +59,7 @@ type ReviewRow struct {
 	CandidateEmail string    `db:"candidate_email"`
 	// ViewerParticipantID is the viewer's row on the panel (0: not on it),
 	// for the gate's review.ViewerFor.
-	ViewerParticipantID int64 `db:"viewer_pid"`
+	ViewerParticipantID int64 `db:"-"`
 	// Submitted counts the authors who have submitted a scorecard for the
 	// candidate: who submitted is known to the panel (scorecard.submitted),
 	// what they wrote is not.
@@ -70,77 +72,107 @@ type ReviewPage struct {
 	Total int
 }
 
-// reviewFrom is the list's FROM clause: the viewer's panel row (vp) and the
-// candidate's summary (sm) joined to each candidate (c) of an interview (i).
-const reviewFrom = ` FROM participants c
-	JOIN interviews i ON i.id = c.interview_id
-	LEFT JOIN participants vp ON vp.interview_id = c.interview_id AND vp.user_id = ? AND vp.role = 'interviewer' AND vp.revoked_at IS NULL
-	LEFT JOIN scorecard_summaries sm ON sm.candidate_id = c.id`
+// reviewFrom is the list's FROM clause: one table, review_entries (e),
+// one row per candidate of an ended interview.
+const reviewFrom = ` FROM review_entries e`
+
+// panelOf is SQL for the interviews whose panel user ? sits on.
+const panelOf = `SELECT interview_id FROM participants WHERE user_id = ? AND role = 'interviewer' AND revoked_at IS NULL`
 
 // scoresVisible is SQL that is true where the gate lets the viewer see the
-// submitted scorecards of candidate c: reviewers always, admins not on the
-// panel always, panel members once they have submitted their own.
-func scoresVisible(sc ReviewScope) string {
+// submitted scorecards of candidate e, and its arguments: reviewers always;
+// admins and interviewers where they do not sit on the panel or have
+// submitted their own scorecard for that candidate. Both sets are the
+// viewer's own (their panels, their submissions), each read once per query.
+func scoresVisible(sc ReviewScope) (string, []any) {
 	if sc.Role == RoleReviewer {
-		return `1 = 1`
+		return `1 = 1`, nil
 	}
-	return `(vp.id IS NULL OR EXISTS (SELECT 1 FROM scorecards vs WHERE vs.interview_id = c.interview_id
-		AND vs.candidate_id = c.id AND vs.author_id = vp.id AND vs.status = 'submitted'))`
+	return `(e.interview_id NOT IN (` + panelOf + `) OR e.candidate_id IN (SELECT ms.candidate_id FROM participants mp
+		JOIN scorecards ms ON ms.author_id = mp.id AND ms.status = 'submitted'
+		WHERE mp.user_id = ? AND mp.role = 'interviewer' AND mp.revoked_at IS NULL))`, []any{sc.UserID, sc.UserID}
 }
 
-// reviewWhere builds the WHERE clause and its arguments (after the FROM's).
-func reviewWhere(sc ReviewScope, f ReviewFilter) (string, []any, error) {
-	conds := []string{`c.role = 'candidate'`, `i.status = 'ended'`}
+// reviewWhere builds the WHERE clause and its arguments.
+func (s *Store) reviewWhere(sc ReviewScope, f ReviewFilter) (string, []any, error) {
+	conds := []string{`1 = 1`}
 	var args []any
 	if sc.Role == RoleInterviewer {
-		conds = append(conds, `vp.id IS NOT NULL`)
+		conds = append(conds, `e.interview_id IN (`+panelOf+`)`)
+		args = append(args, sc.UserID)
 	} else if sc.Role != RoleAdmin && sc.Role != RoleReviewer {
 		return "", nil, fmt.Errorf("store: reviews for role %q: %w", sc.Role, ErrNotFound)
 	}
 	if f.From != nil {
-		conds = append(conds, `i.ended_at >= ?`)
+		conds = append(conds, `e.ended_at >= ?`)
 		args = append(args, f.From.UTC())
 	}
 	if f.To != nil {
-		conds = append(conds, `i.ended_at < ?`)
+		conds = append(conds, `e.ended_at < ?`)
 		args = append(args, f.To.UTC())
 	}
 	if f.InterviewerID != 0 {
-		conds = append(conds, `EXISTS (SELECT 1 FROM participants ip WHERE ip.interview_id = i.id AND ip.user_id = ?
-			AND ip.role = 'interviewer' AND ip.revoked_at IS NULL)`)
+		conds = append(conds, `e.interview_id IN (`+panelOf+`)`)
 		args = append(args, f.InterviewerID)
 	}
 	if f.Technology != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM interview_questions iq WHERE iq.interview_id = i.id AND iq.technology = ?)`)
+		conds = append(conds, `e.interview_id IN (SELECT interview_id FROM interview_questions WHERE technology = ?)`)
 		args = append(args, f.Technology)
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		pat := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
-		conds = append(conds, `(lower(c.name) LIKE ? ESCAPE '\' OR lower(c.email) LIKE ? ESCAPE '\' OR lower(i.title) LIKE ? ESCAPE '\')`)
-		args = append(args, pat, pat, pat)
+	if c, a := s.reviewSearchCond(f.Query); c != "" {
+		conds = append(conds, c)
+		args = append(args, a...)
 	}
 	if f.Recommendation != "" {
 		col, ok := recColumns[f.Recommendation]
 		if !ok {
 			return "", nil, invalid("recommendation must be one of %s", strings.Join(Recommendations, ", "))
 		}
-		conds = append(conds, `sm.`+col+` > 0 AND `+scoresVisible(sc))
+		vis, vargs := scoresVisible(sc)
+		conds = append(conds, `e.`+col+` > 0`, vis)
+		args = append(args, vargs...)
 	}
 	if f.Awaiting {
-		conds = append(conds, `EXISTS (SELECT 1 FROM participants ap WHERE ap.interview_id = c.interview_id AND ap.role = 'interviewer'
-			AND ap.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = c.interview_id
-			AND s.candidate_id = c.id AND s.author_id = ap.id AND s.status = 'submitted'))`)
+		conds = append(conds, `e.awaiting = 1`)
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args, nil
 }
 
+// reviewSearchCond is where the list's search differs by dialect, as the
+// question bank's does (searchCond): every word is a case-insensitive
+// substring of the candidate's name or email or the interview's title.
+// SQLite serves words of three or more characters from the FTS5 trigram
+// index; PostgreSQL matches the lowered search column with LIKE, served by
+// pg_trgm.
+func (s *Store) reviewSearchCond(query string) (string, []any) {
+	words := strings.Fields(query)
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	var conds, match []string
+	var args []any
+	for _, w := range words {
+		if s.dialect == SQLite && utf8.RuneCountInString(w) >= 3 {
+			match = append(match, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			continue
+		}
+		conds = append(conds, `e.search LIKE lower(?) ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(w)+"%")
+	}
+	if len(match) > 0 {
+		conds = append(conds, `e.candidate_id IN (SELECT rowid FROM review_entries_fts WHERE review_entries_fts MATCH ?)`)
+		args = append(args, strings.Join(match, " AND "))
+	}
+	return strings.Join(conds, " AND "), args
+}
+
 var recColumns = map[string]string{"strong_no": "rec_strong_no", "no": "rec_no", "yes": "rec_yes", "strong_yes": "rec_strong_yes"}
 
-// reviewOrder is the ORDER BY of a sort; every order ends on unique keys,
-// so pages never overlap.
-func reviewOrder(sc ReviewScope, f ReviewFilter) (string, error) {
+// reviewOrder is the ORDER BY of a sort and its arguments; every order
+// ends on unique keys, so pages never overlap.
+func reviewOrder(sc ReviewScope, f ReviewFilter) (string, []any, error) {
 	if f.Dir != "" && f.Dir != "asc" && f.Dir != "desc" {
-		return "", invalid("dir must be asc or desc")
+		return "", nil, invalid("dir must be asc or desc")
 	}
 	dir := func(natural string) string {
 		if f.Dir == "" {
@@ -151,34 +183,35 @@ func reviewOrder(sc ReviewScope, f ReviewFilter) (string, error) {
 	switch f.Sort {
 	case "", ReviewSortEnded:
 		d := dir("DESC")
-		return ` ORDER BY i.ended_at ` + d + `, i.id ` + d + `, c.id`, nil
+		return ` ORDER BY e.ended_at ` + d + `, e.interview_id ` + d + `, e.candidate_id ` + d, nil, nil
 	case ReviewSortTitle:
 		d := dir("ASC")
-		return ` ORDER BY lower(i.title) ` + d + `, i.id ` + d + `, c.id`, nil
+		return ` ORDER BY e.title_key ` + d + `, e.interview_id ` + d + `, e.candidate_id`, nil, nil
 	case ReviewSortCandidate:
 		d := dir("ASC")
-		return ` ORDER BY lower(c.name) ` + d + `, c.id ` + d, nil
+		return ` ORDER BY e.name_key ` + d + `, e.candidate_id ` + d, nil, nil
 	case ReviewSortMean:
 		// Highest first; candidates without a visible score last either way.
-		mean := `CASE WHEN sm.score_n > 0 AND ` + scoresVisible(sc) + ` THEN sm.score_sum * 1.0 / sm.score_n END`
-		return ` ORDER BY (` + mean + `) IS NULL, ` + mean + ` ` + dir("DESC") + `, i.ended_at DESC, i.id DESC, c.id`, nil
+		vis, vargs := scoresVisible(sc)
+		mean := `CASE WHEN ` + vis + ` THEN e.mean END`
+		return ` ORDER BY (` + mean + `) IS NULL, ` + mean + ` ` + dir("DESC") + `, e.ended_at DESC, e.interview_id DESC, e.candidate_id DESC`,
+			append(vargs, vargs...), nil
 	case ReviewSortSubmitted:
-		return ` ORDER BY coalesce(sm.submitted, 0) ` + dir("DESC") + `, i.ended_at DESC, i.id DESC, c.id`, nil
+		return ` ORDER BY e.submitted ` + dir("DESC") + `, e.ended_at DESC, e.interview_id DESC, e.candidate_id DESC`, nil, nil
 	}
-	return "", invalid("sort must be one of %s", strings.Join(ReviewSorts, ", "))
+	return "", nil, invalid("sort must be one of %s", strings.Join(ReviewSorts, ", "))
 }
 
 // ListReviews returns a page of the reviews list for the viewer in sc.
 func (s *Store) ListReviews(ctx context.Context, sc ReviewScope, f ReviewFilter) (ReviewPage, error) {
-	where, wargs, err := reviewWhere(sc, f)
+	where, args, err := s.reviewWhere(sc, f)
 	if err != nil {
 		return ReviewPage{}, err
 	}
-	order, err := reviewOrder(sc, f)
+	order, oargs, err := reviewOrder(sc, f)
 	if err != nil {
 		return ReviewPage{}, err
 	}
-	args := append([]any{sc.UserID}, wargs...)
 	page := ReviewPage{Rows: []ReviewRow{}}
 	if err := s.r.GetContext(ctx, &page.Total, s.q(`SELECT count(*)`+reviewFrom+where), args...); err != nil {
 		return page, fmt.Errorf("store: count reviews: %w", err)
@@ -186,11 +219,35 @@ func (s *Store) ListReviews(ctx context.Context, sc ReviewScope, f ReviewFilter)
 	if f.Limit <= 0 || page.Total <= f.Offset {
 		return page, nil
 	}
-	err = s.r.SelectContext(ctx, &page.Rows, s.q(`SELECT i.id AS interview_id, i.title, i.ended_at, c.id AS candidate_id,
-		c.name AS candidate_name, c.email AS candidate_email, coalesce(vp.id, 0) AS viewer_pid, coalesce(sm.submitted, 0) AS submitted`+
-		reviewFrom+where+order+` LIMIT ? OFFSET ?`), append(args, f.Limit, f.Offset)...)
+	args = append(append(args, oargs...), f.Limit, f.Offset)
+	err = s.r.SelectContext(ctx, &page.Rows, s.q(`SELECT e.interview_id, e.title, e.ended_at, e.candidate_id, e.candidate_name,
+		e.candidate_email, e.submitted`+reviewFrom+where+order+` LIMIT ? OFFSET ?`), args...)
 	if err != nil {
 		return page, fmt.Errorf("store: list reviews: %w", err)
+	}
+	// The viewer's panel rows in the page's interviews, for the gate.
+	ivs := make([]int64, 0, len(page.Rows))
+	for _, r := range page.Rows {
+		ivs = append(ivs, r.InterviewID)
+	}
+	var mine []struct {
+		InterviewID int64 `db:"interview_id"`
+		ID          int64 `db:"id"`
+	}
+	q, qargs, err := sqlx.In(`SELECT interview_id, id FROM participants WHERE user_id = ? AND role = 'interviewer' AND revoked_at IS NULL
+		AND interview_id IN (?)`, sc.UserID, ivs)
+	if err != nil {
+		return page, err
+	}
+	if err := s.r.SelectContext(ctx, &mine, s.q(q), qargs...); err != nil {
+		return page, fmt.Errorf("store: the viewer's panel rows: %w", err)
+	}
+	pid := make(map[int64]int64, len(mine))
+	for _, m := range mine {
+		pid[m.InterviewID] = m.ID
+	}
+	for i := range page.Rows {
+		page.Rows[i].ViewerParticipantID = pid[page.Rows[i].InterviewID]
 	}
 	return page, nil
 }
@@ -299,30 +356,48 @@ func (s *Store) ScorecardsOfCandidates(ctx context.Context, candidateIDs []int64
 	return scs, nil
 }
 
-// summarySelect computes scorecard_summaries rows from the newest
-// submitted version of each author (the same query fills the table in
-// migration 00009).
-const summarySelect = `SELECT sc.candidate_id, sc.interview_id, count(DISTINCT sc.id), coalesce(sum(ss.score), 0), count(ss.score),
-	count(DISTINCT CASE WHEN sc.recommendation = 'strong_no' THEN sc.id END),
-	count(DISTINCT CASE WHEN sc.recommendation = 'no' THEN sc.id END),
-	count(DISTINCT CASE WHEN sc.recommendation = 'yes' THEN sc.id END),
-	count(DISTINCT CASE WHEN sc.recommendation = 'strong_yes' THEN sc.id END),
-	max(sc.submitted_at)
-FROM scorecards sc LEFT JOIN scorecard_scores ss ON ss.scorecard_id = sc.id
-WHERE sc.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM scorecards nx WHERE nx.interview_id = sc.interview_id
-	AND nx.candidate_id = sc.candidate_id AND nx.author_id = sc.author_id AND nx.status = 'submitted' AND nx.version > sc.version)`
+// entriesInsert writes the review_entries rows of one interview (and, with
+// the optional condition added, of one candidate): migration 00009 fills
+// the table with the same query.
+const entriesInsert = `INSERT INTO review_entries (candidate_id, interview_id, ended_at, title, candidate_name, candidate_email, search,
+	title_key, name_key, submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, awaiting)
+SELECT c.id, i.id, i.ended_at, i.title, c.name, c.email, lower(c.name || ' ' || c.email || ' ' || i.title), lower(i.title), lower(c.name),
+	coalesce(sm.submitted, 0), coalesce(sm.score_sum, 0), coalesce(sm.score_n, 0),
+	CASE WHEN sm.score_n > 0 THEN sm.score_sum * 1.0 / sm.score_n END,
+	coalesce(sm.rec_strong_no, 0), coalesce(sm.rec_no, 0), coalesce(sm.rec_yes, 0), coalesce(sm.rec_strong_yes, 0),
+	CASE WHEN EXISTS (SELECT 1 FROM participants ap WHERE ap.interview_id = i.id AND ap.role = 'interviewer' AND ap.revoked_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id AND s.author_id = ap.id
+		AND s.status = 'submitted')) THEN 1 ELSE 0 END
+FROM participants c
+JOIN interviews i ON i.id = c.interview_id
+LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(sum(ss.score), 0) AS score_sum, count(ss.score) AS score_n,
+		count(DISTINCT CASE WHEN sc.recommendation = 'strong_no' THEN sc.id END) AS rec_strong_no,
+		count(DISTINCT CASE WHEN sc.recommendation = 'no' THEN sc.id END) AS rec_no,
+		count(DISTINCT CASE WHEN sc.recommendation = 'yes' THEN sc.id END) AS rec_yes,
+		count(DISTINCT CASE WHEN sc.recommendation = 'strong_yes' THEN sc.id END) AS rec_strong_yes
+	FROM scorecards sc LEFT JOIN scorecard_scores ss ON ss.scorecard_id = sc.id
+	WHERE sc.interview_id = ? AND sc.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM scorecards nx WHERE nx.interview_id = sc.interview_id
+		AND nx.candidate_id = sc.candidate_id AND nx.author_id = sc.author_id AND nx.status = 'submitted' AND nx.version > sc.version)
+	GROUP BY sc.candidate_id) sm ON sm.candidate_id = c.id
+WHERE i.id = ? AND i.status = 'ended' AND c.role = 'candidate'`
 
-// refreshSummary recomputes one candidate's scorecard summary inside a
-// submission's transaction.
-func (s *Store) refreshSummary(ctx context.Context, tx *sqlx.Tx, interviewID, candidateID int64) error {
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM scorecard_summaries WHERE candidate_id = ?`), candidateID); err != nil {
-		return fmt.Errorf("store: refresh summary: %w", err)
+// refreshReviewEntries rewrites the review_entries rows of an interview
+// (of one candidate when candidateID is not 0) inside the transaction of
+// the change: nothing when the interview has not ended.
+func (s *Store) refreshReviewEntries(ctx context.Context, tx sqlx.ExecerContext, interviewID, candidateID int64) error {
+	del, ins, args := `DELETE FROM review_entries WHERE interview_id = ?`, entriesInsert, []any{interviewID, interviewID}
+	delArgs := []any{interviewID}
+	if candidateID != 0 {
+		del += ` AND candidate_id = ?`
+		ins += ` AND c.id = ?`
+		delArgs = append(delArgs, candidateID)
+		args = append(args, candidateID)
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO scorecard_summaries (candidate_id, interview_id, submitted, score_sum, score_n,
-		rec_strong_no, rec_no, rec_yes, rec_strong_yes, last_submitted_at) `+summarySelect+`
-		AND sc.interview_id = ? AND sc.candidate_id = ? GROUP BY sc.interview_id, sc.candidate_id`), interviewID, candidateID)
-	if err != nil {
-		return fmt.Errorf("store: refresh summary: %w", err)
+	if _, err := tx.ExecContext(ctx, s.q(del), delArgs...); err != nil {
+		return fmt.Errorf("store: refresh review entries: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q(ins), args...); err != nil {
+		return fmt.Errorf("store: refresh review entries: %w", err)
 	}
 	return nil
 }

@@ -249,6 +249,9 @@ func TestListReviewsScopeFiltersAndSorts(t *testing.T) {
 		check("search title", list(rev, store.ReviewFilter{Query: "screen"}), []string{"Cara", "Dan"})
 		check("search % literally", list(rev, store.ReviewFilter{Query: "100%_"}), []string{"Eve"})
 		check("search _ literally", list(rev, store.ReviewFilter{Query: "o_s"}), []string{})
+		check("search two words", list(rev, store.ReviewFilter{Query: "screen CARA"}), []string{"Cara"})
+		check("search a short and a long word", list(rev, store.ReviewFilter{Query: "ve sql"}), []string{"Eve"})
+		check("search a quote", list(rev, store.ReviewFilter{Query: `ca"ra`}), []string{})
 		// Awaiting: Cara (Ben has only a draft), Eve (Ben has none), Fay (Ann has none).
 		check("awaiting", list(rev, store.ReviewFilter{Awaiting: true}), []string{"Cara", "Eve", "Fay"})
 		now := time.Now()
@@ -411,6 +414,163 @@ func TestDashboardQueries(t *testing.T) {
 		}
 		if wait, _ := s.AwaitingScorecard(ctx, w.rev.ID, 10); len(wait) != 0 {
 			t.Fatalf("the reviewer waits for %v", titles(wait))
+		}
+	})
+}
+
+// TestReviewsMigrationBackfill: migration 00009 dates interviews that had
+// ended and fills the reviews list from the scorecards already there.
+func TestReviewsMigrationBackfill(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			var s *store.Store
+			var err error
+			if d == store.SQLite {
+				s, err = store.OpenSQLite(ctx, t.TempDir()+"/ace.db")
+			} else {
+				s, err = store.OpenPostgres(ctx, storetest.NewPostgresDatabase(t))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := s.MigrateToForTest(ctx, 6); err != nil {
+				t.Fatal(err)
+			}
+			created := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+			endedAt := created.Add(45 * time.Minute)
+			err = s.BulkLoadForTest(ctx, func(exec func(string, ...any) error) error {
+				for _, q := range []struct {
+					sql  string
+					args []any
+				}{
+					{`INSERT INTO users (id, email, name, role, password_hash, created_at) VALUES (1, 'a@x', 'A', 'interviewer', 'h', ?), (2, 'b@x', 'B', 'interviewer', 'h', ?)`, []any{created, created}},
+					{`INSERT INTO interviews (id, title, status, created_by, created_at) VALUES (1, 'Old one', 'ended', 1, ?), (2, 'No event', 'ended', 1, ?), (3, 'Not yet', 'scheduled', 1, ?)`, []any{created, created, created}},
+					{`INSERT INTO participants (id, interview_id, role, user_id, name, email, token_hash, created_at) VALUES
+						(1, 1, 'interviewer', 1, 'A', 'a@x', NULL, ?), (2, 1, 'interviewer', 2, 'B', 'b@x', NULL, ?),
+						(3, 1, 'candidate', NULL, 'Cy Müller', 'cy@x', 't3', ?), (4, 1, 'candidate', NULL, 'Di', 'di@x', 't4', ?),
+						(5, 2, 'interviewer', 1, 'A', 'a@x', NULL, ?), (6, 2, 'candidate', NULL, 'Ed', 'ed@x', 't6', ?),
+						(7, 3, 'interviewer', 1, 'A', 'a@x', NULL, ?), (8, 3, 'candidate', NULL, 'Fo', 'fo@x', 't8', ?)`,
+						[]any{created, created, created, created, created, created, created, created}},
+					{`INSERT INTO interview_questions (interview_id, position, technology, level, prompt, answer, pushed_at) VALUES
+						(1, 1, 'Go', 'beginner', 'p1', 'a1', ?), (1, 2, 'Go', 'beginner', 'p2', 'a2', ?)`, []any{created, created}},
+					{`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES (1, 1, 'interview.ended', 1, 'all', '{}', ?)`, []any{endedAt}},
+					{`INSERT INTO scorecards (id, interview_id, candidate_id, author_id, version, status, recommendation, summary, created_at, updated_at, submitted_at) VALUES
+						(1, 1, 3, 1, 1, 'submitted', 'yes', 's', ?, ?, ?), (2, 1, 3, 1, 2, 'submitted', 'strong_no', 's', ?, ?, ?),
+						(3, 1, 3, 2, 1, 'draft', 'strong_yes', 's', ?, ?, NULL)`,
+						[]any{created, created, endedAt, created, created, endedAt, created, created}},
+					{`INSERT INTO scorecard_scores (scorecard_id, position, score, comment) VALUES (1, 1, 4, ''), (1, 2, 2, ''), (2, 1, 1, ''), (2, 2, NULL, ''), (3, 1, 4, '')`, nil},
+				} {
+					if err := exec(q.sql, q.args...); err != nil {
+						return fmt.Errorf("%s: %w", q.sql, err)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range map[int64]*time.Time{1: &endedAt, 2: &created, 3: nil} {
+				iv, err := s.GetInterview(ctx, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (want == nil) != (iv.EndedAt == nil) || (want != nil && !iv.EndedAt.Equal(*want)) {
+					t.Errorf("interview %d ended_at %v, want %v", id, iv.EndedAt, want)
+				}
+			}
+			rev := store.ReviewScope{UserID: 1, Role: store.RoleAdmin}
+			list := func(f store.ReviewFilter) []string {
+				f.Limit, f.Sort = 10, store.ReviewSortCandidate
+				p, err := s.ListReviews(ctx, rev, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return names(p)
+			}
+			if got := list(store.ReviewFilter{}); !slices.Equal(got, []string{"Cy Müller", "Di", "Ed"}) {
+				t.Fatalf("backfilled list %v", got)
+			}
+			// User 1 sits on both panels and submitted for Cy only: the
+			// newest version (strong_no, mean 1) counts.
+			if got := list(store.ReviewFilter{Recommendation: "strong_no"}); !slices.Equal(got, []string{"Cy Müller"}) {
+				t.Errorf("strong_no: %v", got)
+			}
+			if got := list(store.ReviewFilter{Recommendation: "yes"}); len(got) != 0 {
+				t.Errorf("yes (replaced by the amendment): %v", got)
+			}
+			if got := list(store.ReviewFilter{Awaiting: true}); !slices.Equal(got, []string{"Cy Müller", "Di", "Ed"}) {
+				t.Errorf("awaiting: %v", got)
+			}
+			if got := list(store.ReviewFilter{Query: "müller"}); !slices.Equal(got, []string{"Cy Müller"}) {
+				t.Errorf("search: %v", got)
+			}
+			p, _ := s.ListReviews(ctx, rev, store.ReviewFilter{Limit: 10, Sort: store.ReviewSortMean})
+			if len(p.Rows) != 3 || p.Rows[0].CandidateName != "Cy Müller" || p.Rows[0].Submitted != 1 {
+				t.Errorf("by mean: %+v", p.Rows)
+			}
+		})
+	}
+}
+
+// TestReviewEntriesFollowChanges: the list follows submissions, the panel
+// (an interviewer removed, an admin joining) and candidates added after
+// the end.
+func TestReviewEntriesFollowChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newReviewWorld(t, s)
+		w.standard(t)
+		rev := store.ReviewScope{UserID: w.rev.ID, Role: store.RoleReviewer}
+		awaiting := func() []string {
+			t.Helper()
+			p, err := s.ListReviews(ctx, rev, store.ReviewFilter{Awaiting: true, Sort: store.ReviewSortCandidate, Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return names(p)
+		}
+		if got := awaiting(); !slices.Equal(got, []string{"Cara", "Eve", "Fay"}) {
+			t.Fatalf("awaiting %v", got)
+		}
+		// Ben leaves the Go screen's panel: Cara awaits nobody.
+		if err := s.RemoveInterviewer(ctx, w.ivs["Go screen"].ID, w.parts["Go screen"]["Ben"].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := awaiting(); !slices.Equal(got, []string{"Eve", "Fay"}) {
+			t.Fatalf("after Ben left: %v", got)
+		}
+		// Ben's submission for Dan still counts.
+		p, _ := s.ListReviews(ctx, rev, store.ReviewFilter{Query: "dan", Limit: 5})
+		if len(p.Rows) != 1 || p.Rows[0].Submitted != 2 {
+			t.Fatalf("Dan after Ben left: %+v", p.Rows)
+		}
+		// An admin joins the Go screen's panel: both candidates await them.
+		if _, err := s.EnsureInterviewer(ctx, w.ivs["Go screen"].ID, w.ad); err != nil {
+			t.Fatal(err)
+		}
+		if got := awaiting(); !slices.Equal(got, []string{"Cara", "Dan", "Eve", "Fay"}) {
+			t.Fatalf("after the admin joined: %v", got)
+		}
+		// Ann submits for Fay: Fay is done; a candidate added to the ended
+		// interview appears.
+		w.score(t, "Mixed", "Ann", "Fay", "yes", true, 3, 3)
+		if _, err := s.AddCandidates(ctx, w.ivs["Mixed"].ID, []store.NewCandidate{{Name: "Gil", TokenHash: "late"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := awaiting(); !slices.Equal(got, []string{"Cara", "Dan", "Eve", "Gil"}) {
+			t.Fatalf("after Fay's scorecard and Gil: %v", got)
+		}
+		// Nothing of a live interview is listed until it ends.
+		if _, err := s.InRoom(ctx, w.ivs["Live"].ID, func(rt *store.RoomTx) error { return rt.SetStatus(ctx, store.StatusEnded) }); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := s.ListReviews(ctx, rev, store.ReviewFilter{Query: "gus", Limit: 5}); len(p.Rows) != 1 {
+			t.Fatalf("Gus after the end: %+v", p.Rows)
 		}
 	})
 }

@@ -53,6 +53,9 @@ func (rt *RoomTx) SetStatus(ctx context.Context, status string) error {
 		return fmt.Errorf("store: set status %s: %w", status, err)
 	}
 	rt.iv.Status, rt.iv.EndedAt = status, endedAt
+	if status == StatusEnded {
+		return rt.s.refreshReviewEntries(ctx, rt.tx, rt.ID, 0)
+	}
 	return nil
 }
 

@@ -343,7 +343,7 @@ func (s *Store) SubmitScorecard(ctx context.Context, k ScorecardKey) (Scorecard,
 			ScorecardSubmitted, rt.Now, rt.Now, seenPanel, cur.ID); err != nil {
 			return err
 		}
-		if err := s.refreshSummary(ctx, tx, k.InterviewID, k.CandidateID); err != nil {
+		if err := s.refreshReviewEntries(ctx, tx, k.InterviewID, k.CandidateID); err != nil {
 			return err
 		}
 		if err := rt.Append("scorecard.submitted", k.AuthorID, AudienceStaff,

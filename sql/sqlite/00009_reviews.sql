@@ -1,6 +1,6 @@
 -- +goose Up
--- Reviews (issue 9): when an interview ended, the indexes of the reviews
--- list, and each candidate's scorecard summary.
+-- Reviews (issue 9): when an interview ended, and the reviews list's own
+-- table with its indexes.
 
 -- ended_at: set when the interview moves to ended (the reviews list filters
 -- and sorts by it). Older interviews take the time of their interview.ended
@@ -9,48 +9,98 @@ ALTER TABLE interviews ADD COLUMN ended_at TIMESTAMP;
 UPDATE interviews SET ended_at = (SELECT min(e.created_at) FROM events e WHERE e.interview_id = interviews.id AND e.type = 'interview.ended')
 WHERE status = 'ended';
 UPDATE interviews SET ended_at = created_at WHERE status = 'ended' AND ended_at IS NULL;
-CREATE INDEX interviews_status_ended ON interviews (status, ended_at, id);
 
 -- The panels a user sits on, and the interviews asking a technology.
 CREATE INDEX participants_user_interview ON participants (user_id, interview_id);
 CREATE INDEX interview_questions_technology ON interview_questions (technology, interview_id);
 
--- One row per candidate with a submitted scorecard: over the newest
--- submitted version of each author, how many authors submitted, the sum and
--- count of their scores and how many recommended each verdict. It is what
--- every submitted scorecard shows (an overseer's view); the reviews list
--- filters and sorts by it only where the blind-panel gate lets the viewer
--- see submitted scorecards, and shows what the gate returns. Refreshed in
--- the transaction of each submission.
-CREATE TABLE scorecard_summaries (
-    candidate_id      INTEGER PRIMARY KEY REFERENCES participants (id) ON DELETE CASCADE,
-    interview_id      INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-    submitted         INTEGER NOT NULL,
-    score_sum         INTEGER NOT NULL,
-    score_n           INTEGER NOT NULL,
-    rec_strong_no     INTEGER NOT NULL,
-    rec_no            INTEGER NOT NULL,
-    rec_yes           INTEGER NOT NULL,
-    rec_strong_yes    INTEGER NOT NULL,
-    last_submitted_at TIMESTAMP
+-- review_entries: one row per candidate of an ended interview, so the
+-- reviews list filters, sorts, counts and pages one table (a join of
+-- candidates, interviews and scorecards per request is an order of
+-- magnitude slower). It copies what the list filters and sorts by and, over
+-- the newest submitted version of each author's scorecard, how many authors
+-- submitted, the sum, count and mean of their scores and how many
+-- recommended each verdict: what every submitted scorecard shows (an
+-- overseer's view). The list filters and sorts by those only where the
+-- blind-panel gate lets the viewer see submitted scorecards, and shows what
+-- the gate returns. awaiting: someone on the panel has not submitted for
+-- the candidate. The store rewrites an interview's rows in the transaction
+-- that ends it, submits a scorecard, or changes its panel or candidates.
+-- search, title_key and name_key are lower() of the text (ASCII letters
+-- only on SQLite).
+CREATE TABLE review_entries (
+    candidate_id    INTEGER PRIMARY KEY REFERENCES participants (id) ON DELETE CASCADE,
+    interview_id    INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+    ended_at        TIMESTAMP NOT NULL,
+    title           TEXT NOT NULL,
+    candidate_name  TEXT NOT NULL,
+    candidate_email TEXT NOT NULL,
+    search          TEXT NOT NULL,
+    title_key       TEXT NOT NULL,
+    name_key        TEXT NOT NULL,
+    submitted       INTEGER NOT NULL,
+    score_sum       INTEGER NOT NULL,
+    score_n         INTEGER NOT NULL,
+    mean            REAL,
+    rec_strong_no   INTEGER NOT NULL,
+    rec_no          INTEGER NOT NULL,
+    rec_yes         INTEGER NOT NULL,
+    rec_strong_yes  INTEGER NOT NULL,
+    awaiting        INTEGER NOT NULL CHECK (awaiting IN (0, 1))
 );
-CREATE INDEX scorecard_summaries_interview ON scorecard_summaries (interview_id);
-INSERT INTO scorecard_summaries (candidate_id, interview_id, submitted, score_sum, score_n,
-    rec_strong_no, rec_no, rec_yes, rec_strong_yes, last_submitted_at)
-SELECT sc.candidate_id, sc.interview_id, count(DISTINCT sc.id), coalesce(sum(ss.score), 0), count(ss.score),
-    count(DISTINCT CASE WHEN sc.recommendation = 'strong_no' THEN sc.id END),
-    count(DISTINCT CASE WHEN sc.recommendation = 'no' THEN sc.id END),
-    count(DISTINCT CASE WHEN sc.recommendation = 'yes' THEN sc.id END),
-    count(DISTINCT CASE WHEN sc.recommendation = 'strong_yes' THEN sc.id END),
-    max(sc.submitted_at)
-FROM scorecards sc LEFT JOIN scorecard_scores ss ON ss.scorecard_id = sc.id
-WHERE sc.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM scorecards nx WHERE nx.interview_id = sc.interview_id
-    AND nx.candidate_id = sc.candidate_id AND nx.author_id = sc.author_id AND nx.status = 'submitted' AND nx.version > sc.version)
-GROUP BY sc.interview_id, sc.candidate_id;
+CREATE INDEX review_entries_ended ON review_entries (ended_at, interview_id, candidate_id);
+CREATE INDEX review_entries_interview ON review_entries (interview_id);
+-- Search: words of three or more characters through an FTS5 trigram index
+-- (substrings, like the question bank's), shorter ones by LIKE.
+CREATE VIRTUAL TABLE review_entries_fts USING fts5 (
+    search, content = 'review_entries', content_rowid = 'candidate_id', tokenize = 'trigram'
+);
+-- +goose StatementBegin
+CREATE TRIGGER review_entries_ai AFTER INSERT ON review_entries BEGIN
+    INSERT INTO review_entries_fts (rowid, search) VALUES (new.candidate_id, new.search);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER review_entries_ad AFTER DELETE ON review_entries BEGIN
+    INSERT INTO review_entries_fts (review_entries_fts, rowid, search) VALUES ('delete', old.candidate_id, old.search);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER review_entries_au AFTER UPDATE ON review_entries BEGIN
+    INSERT INTO review_entries_fts (review_entries_fts, rowid, search) VALUES ('delete', old.candidate_id, old.search);
+    INSERT INTO review_entries_fts (rowid, search) VALUES (new.candidate_id, new.search);
+END;
+-- +goose StatementEnd
+-- The candidates a user has submitted a scorecard for (the blind-panel
+-- gate's "has the viewer submitted", over many interviews at once).
+CREATE INDEX scorecards_author ON scorecards (author_id, status, candidate_id);
+
+INSERT INTO review_entries (candidate_id, interview_id, ended_at, title, candidate_name, candidate_email, search, title_key, name_key,
+    submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, awaiting)
+SELECT c.id, i.id, i.ended_at, i.title, c.name, c.email, lower(c.name || ' ' || c.email || ' ' || i.title), lower(i.title), lower(c.name),
+    coalesce(sm.submitted, 0), coalesce(sm.score_sum, 0), coalesce(sm.score_n, 0),
+    CASE WHEN sm.score_n > 0 THEN sm.score_sum * 1.0 / sm.score_n END,
+    coalesce(sm.rec_strong_no, 0), coalesce(sm.rec_no, 0), coalesce(sm.rec_yes, 0), coalesce(sm.rec_strong_yes, 0),
+    CASE WHEN EXISTS (SELECT 1 FROM participants ap WHERE ap.interview_id = i.id AND ap.role = 'interviewer' AND ap.revoked_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id AND s.author_id = ap.id
+        AND s.status = 'submitted')) THEN 1 ELSE 0 END
+FROM participants c
+JOIN interviews i ON i.id = c.interview_id
+LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(sum(ss.score), 0) AS score_sum, count(ss.score) AS score_n,
+        count(DISTINCT CASE WHEN sc.recommendation = 'strong_no' THEN sc.id END) AS rec_strong_no,
+        count(DISTINCT CASE WHEN sc.recommendation = 'no' THEN sc.id END) AS rec_no,
+        count(DISTINCT CASE WHEN sc.recommendation = 'yes' THEN sc.id END) AS rec_yes,
+        count(DISTINCT CASE WHEN sc.recommendation = 'strong_yes' THEN sc.id END) AS rec_strong_yes
+    FROM scorecards sc LEFT JOIN scorecard_scores ss ON ss.scorecard_id = sc.id
+    WHERE sc.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM scorecards nx WHERE nx.interview_id = sc.interview_id
+        AND nx.candidate_id = sc.candidate_id AND nx.author_id = sc.author_id AND nx.status = 'submitted' AND nx.version > sc.version)
+    GROUP BY sc.candidate_id) sm ON sm.candidate_id = c.id
+WHERE i.status = 'ended' AND c.role = 'candidate';
 
 -- +goose Down
-DROP TABLE scorecard_summaries;
+DROP INDEX scorecards_author;
+DROP TABLE review_entries_fts;
+DROP TABLE review_entries;
 DROP INDEX interview_questions_technology;
 DROP INDEX participants_user_interview;
-DROP INDEX interviews_status_ended;
 ALTER TABLE interviews DROP COLUMN ended_at;
