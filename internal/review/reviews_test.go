@@ -78,6 +78,10 @@ func TestListThroughTheGate(t *testing.T) {
 		if items[0].Has("strong_yes") != c.strong || items[0].Has("strong_no") {
 			t.Errorf("%s: Has(strong_yes) %v, Has(strong_no) %v", c.name, items[0].Has("strong_yes"), items[0].Has("strong_no"))
 		}
+		// Only a writer shown another's scorecard has seen the panel.
+		if items[0].SeenPanel || items[1].SeenPanel != c.panel {
+			t.Errorf("%s: seen panel %v, %v", c.name, items[0].SeenPanel, items[1].SeenPanel)
+		}
 		if strings.Join(items[0].Interviewers, ",") != "Me,Other" || strings.Join(items[0].Technologies, ",") != "Go,SQL" {
 			t.Errorf("%s: interviewers %v, technologies %v", c.name, items[0].Interviewers, items[0].Technologies)
 		}

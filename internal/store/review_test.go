@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ace-interviews/ace/internal/bank"
+	"github.com/ace-interviews/ace/internal/review"
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/store/storetest"
 )
@@ -571,6 +572,73 @@ func TestReviewEntriesFollowChanges(t *testing.T) {
 		}
 		if p, _ := s.ListReviews(ctx, rev, store.ReviewFilter{Query: "gus", Limit: 5}); len(p.Rows) != 1 {
 			t.Fatalf("Gus after the end: %+v", p.Rows)
+		}
+	})
+}
+
+// TestReviewFilterMatchesTheGate: for every kind of viewer, the store's
+// recommendation filter and mean order (its mirror of the gate) agree with
+// what review.List, through the gate, shows.
+func TestReviewFilterMatchesTheGate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		w := newReviewWorld(t, s)
+		w.standard(t)
+		// Ann joins the SQL screen as a third panel member who never
+		// submits; the admin sits on the Mixed panel and submits for Fay.
+		if _, err := s.EnsureInterviewer(ctx, w.ivs["SQL 100%_x"].ID, w.ann); err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.EnsureInterviewer(ctx, w.ivs["Mixed"].ID, w.ad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.parts["Mixed"]["Ad"] = p
+		w.score(t, "Mixed", "Ad", "Fay", "no", true, 2, 3)
+		shaped := func(u store.User, f store.ReviewFilter) []review.ListItem {
+			t.Helper()
+			f.Limit = 50
+			page, err := s.ListReviews(ctx, store.ReviewScope{UserID: u.ID, Role: u.Role}, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ivs, cands []int64
+			for _, r := range page.Rows {
+				ivs = append(ivs, r.InterviewID)
+				cands = append(cands, r.CandidateID)
+			}
+			in := review.ListInput{Rows: page.Rows}
+			in.Panels, _ = s.Panels(ctx, ivs)
+			in.Scorecards, _ = s.ScorecardsOfCandidates(ctx, cands)
+			return review.List(in, &u)
+		}
+		for _, u := range []store.User{w.rev, w.ad, w.ann, w.ben, w.cat} {
+			all := shaped(u, store.ReviewFilter{Sort: store.ReviewSortCandidate})
+			for _, rec := range store.Recommendations {
+				var want []string
+				for _, it := range all {
+					if it.Has(rec) {
+						want = append(want, it.CandidateName)
+					}
+				}
+				var got []string
+				for _, it := range shaped(u, store.ReviewFilter{Recommendation: rec, Sort: store.ReviewSortCandidate}) {
+					got = append(got, it.CandidateName)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s, %s: the store finds %v, the gate shows %v", u.Name, rec, got, want)
+				}
+			}
+			for _, dir := range []string{"desc", "asc"} {
+				items := shaped(u, store.ReviewFilter{Sort: store.ReviewSortMean, Dir: dir})
+				for i := 1; i < len(items); i++ {
+					a, b := items[i-1].Mean, items[i].Mean
+					ok := b == nil || (a != nil && (dir == "desc" && *a >= *b || dir == "asc" && *a <= *b))
+					if !ok {
+						t.Errorf("%s, mean %s: %v before %v", u.Name, dir, a, b)
+					}
+				}
+			}
 		}
 	})
 }
