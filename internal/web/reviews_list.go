@@ -198,12 +198,12 @@ type sortColumn struct {
 	Label, URL, AriaSort string
 }
 
-// sortColumns are the sortable headings of the list, in their order.
+// sortColumns are the sortable headings of the list, in the table's order.
 func sortColumns(q reviewsQuery) []sortColumn {
 	cols := []struct{ label, sort, natural string }{
+		{"Candidate", store.ReviewSortCandidate, "asc"},
 		{"Interview", store.ReviewSortTitle, "asc"},
 		{"Ended", store.ReviewSortEnded, "desc"},
-		{"Candidate", store.ReviewSortCandidate, "asc"},
 		{"Scorecards", store.ReviewSortSubmitted, "desc"},
 		{"Mean score", store.ReviewSortMean, "desc"},
 	}
