@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -81,16 +82,13 @@ const panelOf = `SELECT interview_id FROM participants WHERE user_id = ? AND rol
 
 // scoresVisible is SQL that is true where the gate lets the viewer see the
 // submitted scorecards of candidate e, and its arguments: reviewers always;
-// admins and interviewers where they do not sit on the panel or have
-// submitted their own scorecard for that candidate. Both sets are the
-// viewer's own (their panels, their submissions), each read once per query.
+// admins and interviewers unless they sit on the panel and have not
+// submitted their own scorecard for that candidate (blind_users).
 func scoresVisible(sc ReviewScope) (string, []any) {
 	if sc.Role == RoleReviewer {
 		return `1 = 1`, nil
 	}
-	return `(e.interview_id NOT IN (` + panelOf + `) OR e.candidate_id IN (SELECT ms.candidate_id FROM participants mp
-		JOIN scorecards ms ON ms.author_id = mp.id AND ms.status = 'submitted'
-		WHERE mp.user_id = ? AND mp.role = 'interviewer' AND mp.revoked_at IS NULL))`, []any{sc.UserID, sc.UserID}
+	return `e.blind_users NOT LIKE ?`, []any{"%," + strconv.FormatInt(sc.UserID, 10) + ",%"}
 }
 
 // reviewWhere builds the WHERE clause and its arguments.
@@ -133,7 +131,7 @@ func (s *Store) reviewWhere(sc ReviewScope, f ReviewFilter) (string, []any, erro
 		args = append(args, vargs...)
 	}
 	if f.Awaiting {
-		conds = append(conds, `e.awaiting = 1`)
+		conds = append(conds, `e.blind_users <> ''`)
 	}
 	return ` WHERE ` + strings.Join(conds, ` AND `), args, nil
 }
@@ -180,24 +178,32 @@ func reviewOrder(sc ReviewScope, f ReviewFilter) (string, []any, error) {
 		}
 		return strings.ToUpper(f.Dir)
 	}
+	// Ties break on the interview and the candidate in the same direction,
+	// so each sort walks its index (migration 00009).
 	switch f.Sort {
 	case "", ReviewSortEnded:
 		d := dir("DESC")
 		return ` ORDER BY e.ended_at ` + d + `, e.interview_id ` + d + `, e.candidate_id ` + d, nil, nil
 	case ReviewSortTitle:
 		d := dir("ASC")
-		return ` ORDER BY e.title_key ` + d + `, e.interview_id ` + d + `, e.candidate_id`, nil, nil
+		return ` ORDER BY e.title_key ` + d + `, e.interview_id ` + d + `, e.candidate_id ` + d, nil, nil
 	case ReviewSortCandidate:
 		d := dir("ASC")
 		return ` ORDER BY e.name_key ` + d + `, e.candidate_id ` + d, nil, nil
 	case ReviewSortMean:
-		// Highest first; candidates without a visible score last either way.
-		vis, vargs := scoresVisible(sc)
-		mean := `CASE WHEN ` + vis + ` THEN e.mean END`
-		return ` ORDER BY (` + mean + `) IS NULL, ` + mean + ` ` + dir("DESC") + `, e.ended_at DESC, e.interview_id DESC, e.candidate_id DESC`,
-			append(vargs, vargs...), nil
+		// Highest first; candidates without a score the viewer may see
+		// come last either way.
+		d := dir("DESC")
+		mean, vargs := `e.mean`, []any(nil)
+		if sc.Role != RoleReviewer {
+			var vis string
+			vis, vargs = scoresVisible(sc)
+			mean = `CASE WHEN ` + vis + ` THEN e.mean END`
+		}
+		return ` ORDER BY ` + mean + ` ` + d + ` NULLS LAST, e.ended_at ` + d + `, e.interview_id ` + d + `, e.candidate_id ` + d, vargs, nil
 	case ReviewSortSubmitted:
-		return ` ORDER BY e.submitted ` + dir("DESC") + `, e.ended_at DESC, e.interview_id DESC, e.candidate_id DESC`, nil, nil
+		d := dir("DESC")
+		return ` ORDER BY e.submitted ` + d + `, e.ended_at ` + d + `, e.interview_id ` + d + `, e.candidate_id ` + d, nil, nil
 	}
 	return "", nil, invalid("sort must be one of %s", strings.Join(ReviewSorts, ", "))
 }
@@ -357,17 +363,18 @@ func (s *Store) ScorecardsOfCandidates(ctx context.Context, candidateIDs []int64
 }
 
 // entriesInsert writes the review_entries rows of one interview (and, with
-// the optional condition added, of one candidate): migration 00009 fills
-// the table with the same query.
+// the optional condition added, of one candidate); %s is the dialect's
+// string aggregate (userList). Migration 00009 fills the table with the
+// same query.
 const entriesInsert = `INSERT INTO review_entries (candidate_id, interview_id, ended_at, title, candidate_name, candidate_email, search,
-	title_key, name_key, submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, awaiting)
+	title_key, name_key, submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, blind_users)
 SELECT c.id, i.id, i.ended_at, i.title, c.name, c.email, lower(c.name || ' ' || c.email || ' ' || i.title), lower(i.title), lower(c.name),
 	coalesce(sm.submitted, 0), coalesce(sm.score_sum, 0), coalesce(sm.score_n, 0),
 	CASE WHEN sm.score_n > 0 THEN sm.score_sum * 1.0 / sm.score_n END,
 	coalesce(sm.rec_strong_no, 0), coalesce(sm.rec_no, 0), coalesce(sm.rec_yes, 0), coalesce(sm.rec_strong_yes, 0),
-	CASE WHEN EXISTS (SELECT 1 FROM participants ap WHERE ap.interview_id = i.id AND ap.role = 'interviewer' AND ap.revoked_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id AND s.author_id = ap.id
-		AND s.status = 'submitted')) THEN 1 ELSE 0 END
+	coalesce((SELECT ',' || %s || ',' FROM participants ap WHERE ap.interview_id = i.id AND ap.role = 'interviewer'
+		AND ap.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id
+		AND s.author_id = ap.id AND s.status = 'submitted')), '')
 FROM participants c
 JOIN interviews i ON i.id = c.interview_id
 LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(sum(ss.score), 0) AS score_sum, count(ss.score) AS score_n,
@@ -381,11 +388,20 @@ LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(
 	GROUP BY sc.candidate_id) sm ON sm.candidate_id = c.id
 WHERE i.id = ? AND i.status = 'ended' AND c.role = 'candidate'`
 
+// userList is SQL aggregating the panel rows' user ids with commas: the
+// one place where the entries' SQL differs by dialect.
+func (s *Store) userList() string {
+	if s.dialect == Postgres {
+		return `string_agg(ap.user_id::text, ',')`
+	}
+	return `group_concat(ap.user_id, ',')`
+}
+
 // refreshReviewEntries rewrites the review_entries rows of an interview
 // (of one candidate when candidateID is not 0) inside the transaction of
 // the change: nothing when the interview has not ended.
 func (s *Store) refreshReviewEntries(ctx context.Context, tx sqlx.ExecerContext, interviewID, candidateID int64) error {
-	del, ins, args := `DELETE FROM review_entries WHERE interview_id = ?`, entriesInsert, []any{interviewID, interviewID}
+	del, ins, args := `DELETE FROM review_entries WHERE interview_id = ?`, fmt.Sprintf(entriesInsert, s.userList()), []any{interviewID, interviewID}
 	delArgs := []any{interviewID}
 	if candidateID != 0 {
 		del += ` AND candidate_id = ?`

@@ -30,10 +30,10 @@ const benchInterviews = 10_000
 // benchReviewWorld is the loaded data set: who to list as, and values the
 // cases filter by.
 type benchReviewWorld struct {
-	reviewer, interviewer store.User
-	interviewers          []store.User
-	candidates, ended     int
-	first, last           time.Time
+	reviewer, interviewer, admin store.User
+	interviewers                 []store.User
+	candidates, ended            int
+	first, last                  time.Time
 }
 
 var benchFirstNames = strings.Fields(`Ada Alan Barbara Brian Carla Chen Dana Dmitri Elena Emeka Fatima Felix Grace Hiro
@@ -44,7 +44,8 @@ var benchLastNames = strings.Fields(`Okafor Lovelace Liskov Kernighan Hopper Tur
 
 // loadReviewWorld fills s with benchInterviews interviews (PCG seed 9): 96%
 // ended over two years, 1–3 interviewers of 30 on each panel, 1–3
-// candidates (1% are exams of 20), 2–4 questions over 28 technologies, and
+// candidates (1% are exams of 20), 2–4 questions over 28 technologies, an
+// admin on one panel in twenty, and
 // for each candidate and interviewer a submitted scorecard (80%, a tenth of
 // them amended), a draft (10%) or nothing.
 func loadReviewWorld(b testing.TB, s *store.Store) benchReviewWorld {
@@ -61,6 +62,9 @@ func loadReviewWorld(b testing.TB, s *store.Store) benchReviewWorld {
 	}
 	var err error
 	if w.reviewer, err = s.CreateUser(ctx, "reviewer@bench.test", "Rita Reviewer", store.RoleReviewer, "h"); err != nil {
+		b.Fatal(err)
+	}
+	if w.admin, err = s.CreateUser(ctx, "admin@bench.test", "Ada Admin", store.RoleAdmin, "h"); err != nil {
 		b.Fatal(err)
 	}
 	w.interviewer = w.interviewers[3]
@@ -89,6 +93,9 @@ func loadReviewWorld(b testing.TB, s *store.Store) benchReviewWorld {
 		panel := slices.Clone(w.interviewers)
 		r.Shuffle(len(panel), func(a, b int) { panel[a], panel[b] = panel[b], panel[a] })
 		panel = panel[:[]int{1, 1, 2, 2, 3}[r.IntN(5)]]
+		if i%20 == 0 { // the admin sits on one panel in twenty
+			panel = append(panel, w.admin)
+		}
 		ivs = append(ivs, []any{i, title, status, panel[0].ID, created, ended})
 		var panelIDs []int64
 		for _, u := range panel {
@@ -235,8 +242,9 @@ func benchReviewPage(ctx context.Context, s *store.Store, u store.User, f store.
 }
 
 // BenchmarkReviewsList lists pages of the reviews list over 10,000
-// interviews with each filter and sort, as a reviewer (every interview)
-// and as an interviewer (the panels they sit on), 25 rows a page.
+// interviews with each filter and sort, as a reviewer (every interview),
+// as an interviewer (the panels they sit on) and as an admin (every
+// interview, blind on the panels they sit on), 25 rows a page.
 func BenchmarkReviewsList(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(string(d), func(b *testing.B) {
@@ -270,6 +278,7 @@ func BenchmarkReviewsList(b *testing.B) {
 				{"combined", reviewer, store.ReviewFilter{Technology: "Go", Recommendation: "yes", Awaiting: true, Sort: store.ReviewSortMean}},
 				{"as-interviewer", interviewer, store.ReviewFilter{}},
 				{"as-interviewer-recommendation-mean", interviewer, store.ReviewFilter{Recommendation: "no", Sort: store.ReviewSortMean}},
+				{"as-admin-recommendation-mean", w.admin, store.ReviewFilter{Recommendation: "no", Sort: store.ReviewSortMean}},
 			}
 			for _, c := range cases {
 				b.Run(c.name, func(b *testing.B) {

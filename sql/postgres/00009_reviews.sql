@@ -23,8 +23,10 @@ CREATE INDEX interview_questions_technology ON interview_questions (technology, 
 -- recommended each verdict: what every submitted scorecard shows (an
 -- overseer's view). The list filters and sorts by those only where the
 -- blind-panel gate lets the viewer see submitted scorecards, and shows what
--- the gate returns. awaiting: someone on the panel has not submitted for
--- the candidate. The store rewrites an interview's rows in the transaction
+-- the gate returns. blind_users lists, as ",12,40,", the users on the
+-- panel who have not submitted a scorecard for the candidate: the gate
+-- hides the others' scorecards from exactly them, and the candidate is
+-- awaiting scorecards while it is not empty. The store rewrites an interview's rows in the transaction
 -- that ends it, submits a scorecard, or changes its panel or candidates.
 -- search, title_key and name_key are lower() of the text (Unicode-aware on
 -- PostgreSQL).
@@ -46,10 +48,17 @@ CREATE TABLE review_entries (
     rec_no          INTEGER NOT NULL,
     rec_yes         INTEGER NOT NULL,
     rec_strong_yes  INTEGER NOT NULL,
-    awaiting        INTEGER NOT NULL CHECK (awaiting IN (0, 1))
+    blind_users     TEXT NOT NULL
 );
 CREATE INDEX review_entries_ended ON review_entries (ended_at, interview_id, candidate_id);
 CREATE INDEX review_entries_interview ON review_entries (interview_id);
+-- One index per sort, each in its natural order (a page is a walk of the
+-- index, not a sort of every row); the mean's puts candidates without a
+-- score last, as the list does.
+CREATE INDEX review_entries_title ON review_entries (title_key, interview_id, candidate_id);
+CREATE INDEX review_entries_name ON review_entries (name_key, candidate_id);
+CREATE INDEX review_entries_submitted ON review_entries (submitted, ended_at, interview_id, candidate_id);
+CREATE INDEX review_entries_mean ON review_entries (mean DESC NULLS LAST, ended_at DESC, interview_id DESC, candidate_id DESC);
 -- Search: substrings of the lowered text through pg_trgm.
 CREATE INDEX review_entries_search_trgm ON review_entries USING gin (search gin_trgm_ops);
 -- The candidates a user has submitted a scorecard for (the blind-panel
@@ -57,14 +66,14 @@ CREATE INDEX review_entries_search_trgm ON review_entries USING gin (search gin_
 CREATE INDEX scorecards_author ON scorecards (author_id, status, candidate_id);
 
 INSERT INTO review_entries (candidate_id, interview_id, ended_at, title, candidate_name, candidate_email, search, title_key, name_key,
-    submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, awaiting)
+    submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, blind_users)
 SELECT c.id, i.id, i.ended_at, i.title, c.name, c.email, lower(c.name || ' ' || c.email || ' ' || i.title), lower(i.title), lower(c.name),
     coalesce(sm.submitted, 0), coalesce(sm.score_sum, 0), coalesce(sm.score_n, 0),
     CASE WHEN sm.score_n > 0 THEN sm.score_sum * 1.0 / sm.score_n END,
     coalesce(sm.rec_strong_no, 0), coalesce(sm.rec_no, 0), coalesce(sm.rec_yes, 0), coalesce(sm.rec_strong_yes, 0),
-    CASE WHEN EXISTS (SELECT 1 FROM participants ap WHERE ap.interview_id = i.id AND ap.role = 'interviewer' AND ap.revoked_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id AND s.author_id = ap.id
-        AND s.status = 'submitted')) THEN 1 ELSE 0 END
+    coalesce((SELECT ',' || string_agg(ap.user_id::text, ',') || ',' FROM participants ap WHERE ap.interview_id = i.id AND ap.role = 'interviewer'
+        AND ap.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id
+        AND s.author_id = ap.id AND s.status = 'submitted')), '')
 FROM participants c
 JOIN interviews i ON i.id = c.interview_id
 LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(sum(ss.score), 0) AS score_sum, count(ss.score) AS score_n,
