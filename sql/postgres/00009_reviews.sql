@@ -61,9 +61,6 @@ CREATE INDEX review_entries_submitted ON review_entries (submitted, ended_at, in
 CREATE INDEX review_entries_mean ON review_entries (mean DESC NULLS LAST, ended_at DESC, interview_id DESC, candidate_id DESC);
 -- Search: substrings of the lowered text through pg_trgm.
 CREATE INDEX review_entries_search_trgm ON review_entries USING gin (search gin_trgm_ops);
--- The candidates a user has submitted a scorecard for (the blind-panel
--- gate's "has the viewer submitted", over many interviews at once).
-CREATE INDEX scorecards_author ON scorecards (author_id, status, candidate_id);
 
 INSERT INTO review_entries (candidate_id, interview_id, ended_at, title, candidate_name, candidate_email, search, title_key, name_key,
     submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, blind_users)
@@ -88,7 +85,6 @@ LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(
 WHERE i.status = 'ended' AND c.role = 'candidate';
 
 -- +goose Down
-DROP INDEX scorecards_author;
 DROP TABLE review_entries;
 DROP INDEX interview_questions_technology;
 DROP INDEX participants_user_interview;

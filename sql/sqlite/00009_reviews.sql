@@ -79,9 +79,6 @@ CREATE TRIGGER review_entries_au AFTER UPDATE ON review_entries BEGIN
     INSERT INTO review_entries_fts (rowid, search) VALUES (new.candidate_id, new.search);
 END;
 -- +goose StatementEnd
--- The candidates a user has submitted a scorecard for (the blind-panel
--- gate's "has the viewer submitted", over many interviews at once).
-CREATE INDEX scorecards_author ON scorecards (author_id, status, candidate_id);
 
 INSERT INTO review_entries (candidate_id, interview_id, ended_at, title, candidate_name, candidate_email, search, title_key, name_key,
     submitted, score_sum, score_n, mean, rec_strong_no, rec_no, rec_yes, rec_strong_yes, blind_users)
@@ -106,7 +103,6 @@ LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(
 WHERE i.status = 'ended' AND c.role = 'candidate';
 
 -- +goose Down
-DROP INDEX scorecards_author;
 DROP TABLE review_entries_fts;
 DROP TABLE review_entries;
 DROP INDEX interview_questions_technology;
