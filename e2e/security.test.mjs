@@ -53,7 +53,7 @@ describe('login next stays on the site', { timeout: 300_000 }, () => {
     return page;
   }
 
-  async function assertOnSite(page, label, pathname = '/staff/questions') {
+  async function assertOnSite(page, label, pathname = '/dashboard') {
     const here = new URL(server.url).host;
     const away = [...page.hosts].filter((h) => h !== here);
     assert.deepEqual(away, [], `${label}: the browser went to another host`);

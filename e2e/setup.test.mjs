@@ -102,7 +102,7 @@ describe('first admin setup', { timeout: 180_000 }, () => {
       await page.getByLabel('Email', { exact: true }).fill('ada@example.test');
       await page.getByLabel('Password', { exact: true }).fill('analytical-engine-1843');
       await submit(page, page.getByRole('button', { name: 'Log in' }));
-      assert.equal(new URL(page.url()).pathname, '/staff/questions');
+      assert.equal(new URL(page.url()).pathname, '/dashboard');
       await expectText(page.locator('header nav'), 'Log out');
     } finally {
       await page.context().close();

@@ -133,7 +133,7 @@ describe('staff', { timeout: 300_000 }, () => {
     await page.getByLabel('Email', { exact: true }).fill(ADMIN.email);
     await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
     await submit(page, page.getByRole('button', { name: 'Log in' }));
-    assert.equal(new URL(page.url()).pathname, '/staff/questions');
+    assert.equal(new URL(page.url()).pathname, '/dashboard');
     await nav().getByRole('button', { name: 'Log out' }).waitFor();
     assert.equal(await nav().getByRole('link', { name: 'Manage questions' }).getAttribute('href'), '/staff/questions');
     assert.equal(await nav().getByRole('link', { name: 'Import' }).getAttribute('href'), '/staff/import');

@@ -35,6 +35,8 @@ type Interview struct {
 	CurrentPosition int       `db:"current_position" json:"current_position"`
 	CreatedBy       int64     `db:"created_by" json:"created_by"`
 	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+	// EndedAt is when the interview moved to ended (nil before).
+	EndedAt *time.Time `db:"ended_at" json:"ended_at"`
 }
 
 // Participant is an interviewer or a candidate of one interview.
@@ -85,7 +87,7 @@ type NewInterview struct {
 }
 
 const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at`
-const interviewCols = `id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at`
+const interviewCols = `id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at, ended_at`
 
 // CreateInterview stores an interview, its planned questions (snapshots of
 // the bank) and its participants in one transaction. ErrNotFound names a
@@ -230,7 +232,7 @@ func (s *Store) AddCandidates(ctx context.Context, interviewID int64, cs []NewCa
 			}
 			ids = append(ids, id)
 		}
-		return nil
+		return s.refreshReviewEntries(ctx, tx, interviewID, 0)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: add candidates: %w", err)
@@ -301,8 +303,14 @@ func (s *Store) EnsureInterviewer(ctx context.Context, interviewID int64, u User
 	if err == nil {
 		return p, nil
 	}
-	_, err = s.w.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (interview_id, user_id) DO UPDATE SET revoked_at = NULL`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC())
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, user_id, name, email, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (interview_id, user_id) DO UPDATE SET revoked_at = NULL`), interviewID, PartInterviewer, u.ID, u.Name, u.Email, time.Now().UTC()); err != nil {
+			return err
+		}
+		// A new panel member has submitted nothing: the candidates await them.
+		return s.refreshReviewEntries(ctx, tx, interviewID, 0)
+	})
 	if err != nil {
 		return p, fmt.Errorf("store: add interviewer: %w", err)
 	}
@@ -335,8 +343,10 @@ func (s *Store) RemoveInterviewer(ctx context.Context, interviewID, participantI
 		if live <= 1 {
 			return ErrLastInterviewer
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE participants SET revoked_at = ? WHERE id = ?`), time.Now().UTC(), participantID)
-		return err
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE participants SET revoked_at = ? WHERE id = ?`), time.Now().UTC(), participantID); err != nil {
+			return err
+		}
+		return s.refreshReviewEntries(ctx, tx, interviewID, 0)
 	})
 	if err != nil {
 		return fmt.Errorf("store: remove interviewer %d from interview %d: %w", participantID, interviewID, err)

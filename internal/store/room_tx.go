@@ -41,12 +41,21 @@ func (rt *RoomTx) Interview(ctx context.Context) (Interview, error) {
 	return rt.iv, nil
 }
 
-// SetStatus moves the interview to scheduled, live or ended.
+// SetStatus moves the interview to scheduled, live or ended; ending it
+// records when (the reviews list dates interviews by it).
 func (rt *RoomTx) SetStatus(ctx context.Context, status string) error {
-	if _, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE interviews SET status = ? WHERE id = ?`), status, rt.ID); err != nil {
+	var endedAt *time.Time
+	if status == StatusEnded {
+		now := rt.Now
+		endedAt = &now
+	}
+	if _, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE interviews SET status = ?, ended_at = ? WHERE id = ?`), status, endedAt, rt.ID); err != nil {
 		return fmt.Errorf("store: set status %s: %w", status, err)
 	}
-	rt.iv.Status = status
+	rt.iv.Status, rt.iv.EndedAt = status, endedAt
+	if status == StatusEnded {
+		return rt.s.refreshReviewEntries(ctx, rt.tx, rt.ID, 0)
+	}
 	return nil
 }
 

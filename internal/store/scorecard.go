@@ -343,6 +343,9 @@ func (s *Store) SubmitScorecard(ctx context.Context, k ScorecardKey) (Scorecard,
 			ScorecardSubmitted, rt.Now, rt.Now, seenPanel, cur.ID); err != nil {
 			return err
 		}
+		if err := s.refreshReviewEntries(ctx, tx, k.InterviewID, k.CandidateID); err != nil {
+			return err
+		}
 		if err := rt.Append("scorecard.submitted", k.AuthorID, AudienceStaff,
 			ScorecardSubmittedData{CandidateID: k.CandidateID, AuthorID: k.AuthorID, Version: cur.Version, Amended: cur.Amendment()}); err != nil {
 			return err

@@ -117,7 +117,7 @@ func TestLoginLogoutAndGuards(t *testing.T) {
 		t.Fatalf("unknown email: %d", r.status)
 	}
 	r := anon.postForm("/login", url.Values{"_csrf": {csrf}, "email": {"IVY@example.com"}, "password": {"password-ivy@example.com"}, "next": {"//evil.example/"}})
-	if r.status != 303 || r.header.Get("Location") != "/staff/questions" {
+	if r.status != 303 || r.header.Get("Location") != "/dashboard" {
 		t.Fatalf("login: %d %s", r.status, r.header.Get("Location"))
 	}
 	if sc := r.header.Values("Set-Cookie"); !strings.Contains(strings.Join(sc, ";"), "HttpOnly") || !strings.Contains(strings.ToLower(strings.Join(sc, ";")), "samesite=lax") {

@@ -6,8 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// defaultAfterLogin is where a login goes when it names no acceptable page.
-const defaultAfterLogin = "/staff/questions"
+// defaultAfterLogin is where a login goes when it names no acceptable page:
+// the staff home.
+const defaultAfterLogin = "/dashboard"
 
 // localPath accepts s as a redirect target only when it is a path on this
 // site. A Location is written as given, and browsers are lenient readers:

@@ -67,8 +67,8 @@ func checkNoInjection(t *testing.T, r resp, want400 bool) {
 		}
 		return
 	}
-	if loc := r.header.Values("Location"); r.status != http.StatusSeeOther || len(loc) != 1 || loc[0] != "/staff/questions" {
-		t.Errorf("status %d, Location %q: want 303 to /staff/questions", r.status, loc)
+	if loc := r.header.Values("Location"); r.status != http.StatusSeeOther || len(loc) != 1 || loc[0] != "/dashboard" {
+		t.Errorf("status %d, Location %q: want 303 to /dashboard", r.status, loc)
 	}
 }
 
