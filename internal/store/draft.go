@@ -146,22 +146,12 @@ func (s *Store) SaveDrafts(ctx context.Context, ds []Draft) error {
 // history's tail asks for a keyframe (SinceKey at the bound).
 func (s *Store) lockTails(ctx context.Context, tx *sqlx.Tx, keys []draftKey) (map[draftKey]draftTail, error) {
 	tails := make(map[draftKey]draftTail, len(keys))
-	for start := 0; start < len(keys); start += tailKeys {
-		chunk := keys[start:min(start+tailKeys, len(keys))]
-		var sb strings.Builder
-		args := make([]any, 0, 5*len(chunk))
-		sb.WriteString(`INSERT INTO draft_tails (interview_id, candidate_id, position, text, since_key) VALUES `)
-		for i, k := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, '', ?)")
-			args = append(args, k.InterviewID, k.CandidateID, k.Position, keyframeEvery)
-		}
-		sb.WriteString(` ON CONFLICT (interview_id, candidate_id, position) DO NOTHING`)
-		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
-			return nil, fmt.Errorf("create draft tails: %w", err)
-		}
+	err := s.insertRows(ctx, tx, `INSERT INTO draft_tails (interview_id, candidate_id, position, text, since_key)`, "(?, ?, ?, '', ?)",
+		` ON CONFLICT (interview_id, candidate_id, position) DO NOTHING`, len(keys), tailKeys, func(i int) []any {
+			return []any{keys[i].InterviewID, keys[i].CandidateID, keys[i].Position, keyframeEvery}
+		})
+	if err != nil {
+		return nil, fmt.Errorf("create draft tails: %w", err)
 	}
 	for start := 0; start < len(keys); start += tailKeys {
 		chunk := keys[start:min(start+tailKeys, len(keys))]
@@ -208,71 +198,46 @@ func keysWhere(keys []draftKey) (string, []any) {
 }
 
 func insertDraftRows(ctx context.Context, s *Store, tx *sqlx.Tx, rows []draftRow) error {
-	for start := 0; start < len(rows); start += draftRows {
-		chunk := rows[start:min(start+draftRows, len(rows))]
-		var sb strings.Builder
-		args := make([]any, 0, 10*len(chunk))
-		sb.WriteString(`INSERT INTO drafts (interview_id, candidate_id, position, version, keyframe, text, off, del, ins, received_at) VALUES `)
-		for i, r := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, r.InterviewID, r.CandidateID, r.Position, r.Version, r.Keyframe, r.Text, r.Off, r.Del, r.Ins, r.ReceivedAt)
-		}
-		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
-			return fmt.Errorf("insert drafts: %w", err)
-		}
+	err := s.insertRows(ctx, tx, `INSERT INTO drafts (interview_id, candidate_id, position, version, keyframe, text, off, del, ins, received_at)`,
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", len(rows), draftRows, func(i int) []any {
+			r := rows[i]
+			return []any{r.InterviewID, r.CandidateID, r.Position, r.Version, r.Keyframe, r.Text, r.Off, r.Del, r.Ins, r.ReceivedAt}
+		})
+	if err != nil {
+		return fmt.Errorf("insert drafts: %w", err)
 	}
 	return nil
 }
 
 func (s *Store) putTails(ctx context.Context, tx *sqlx.Tx, keys []draftKey, tails map[draftKey]draftTail) error {
-	for start := 0; start < len(keys); start += tailKeys {
-		chunk := keys[start:min(start+tailKeys, len(keys))]
-		var sb strings.Builder
-		args := make([]any, 0, 5*len(chunk))
-		sb.WriteString(`INSERT INTO draft_tails (interview_id, candidate_id, position, text, since_key) VALUES `)
-		for i, k := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?, ?)")
+	err := s.insertRows(ctx, tx, `INSERT INTO draft_tails (interview_id, candidate_id, position, text, since_key)`, "(?, ?, ?, ?, ?)",
+		` ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, since_key = excluded.since_key`,
+		len(keys), tailKeys, func(i int) []any {
+			k := keys[i]
 			t := tails[k]
-			args = append(args, k.InterviewID, k.CandidateID, k.Position, t.Text, t.SinceKey)
-		}
-		sb.WriteString(` ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, since_key = excluded.since_key`)
-		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
-			return fmt.Errorf("update draft tails: %w", err)
-		}
+			return []any{k.InterviewID, k.CandidateID, k.Position, t.Text, t.SinceKey}
+		})
+	if err != nil {
+		return fmt.Errorf("update draft tails: %w", err)
 	}
 	return nil
 }
 
 // advanceAnswers moves each answer to the newest version of the batch.
 func (s *Store) advanceAnswers(ctx context.Context, tx *sqlx.Tx, keys []draftKey, latest map[draftKey]Draft) error {
-	for start := 0; start < len(keys); start += draftRows {
-		chunk := keys[start:min(start+draftRows, len(keys))]
-		var sb strings.Builder
-		args := make([]any, 0, 6*len(chunk))
-		sb.WriteString(`INSERT INTO answers (interview_id, candidate_id, position, text, version, updated_at) VALUES `)
-		for i, k := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?)")
-			d := latest[k]
-			args = append(args, d.InterviewID, d.CandidateID, d.Position, d.Text, d.Version, d.ReceivedAt)
-		}
-		// A newer version wins; an older one arriving late changes nothing,
-		// and a submitted answer changes only by another submission (a draft
-		// may have been queued before the submit committed).
-		sb.WriteString(` ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text,
+	// A newer version wins; an older one arriving late changes nothing,
+	// and a submitted answer changes only by another submission (a draft
+	// may have been queued before the submit committed).
+	err := s.insertRows(ctx, tx, `INSERT INTO answers (interview_id, candidate_id, position, text, version, updated_at)`, "(?, ?, ?, ?, ?, ?)",
+		` ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text,
 			version = excluded.version, updated_at = excluded.updated_at
-			WHERE answers.version < excluded.version AND answers.submitted = 0`)
-		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
-			return fmt.Errorf("advance answers: %w", err)
-		}
+			WHERE answers.version < excluded.version AND answers.submitted = 0`,
+		len(keys), draftRows, func(i int) []any {
+			d := latest[keys[i]]
+			return []any{d.InterviewID, d.CandidateID, d.Position, d.Text, d.Version, d.ReceivedAt}
+		})
+	if err != nil {
+		return fmt.Errorf("advance answers: %w", err)
 	}
 	return nil
 }

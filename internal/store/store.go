@@ -174,6 +174,29 @@ func (s *Store) tx(ctx context.Context, fn func(*sqlx.Tx) error) error {
 	return tx.Commit()
 }
 
+// insertRows runs "head VALUES tuple, tuple, … tail" for n rows, per rows a
+// statement (under both dialects' parameter limits); args gives row i's values.
+func (s *Store) insertRows(ctx context.Context, tx *sqlx.Tx, head, tuple, tail string, n, per int, args func(i int) []any) error {
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		var sb strings.Builder
+		vals := make([]any, 0, (end-start)*strings.Count(tuple, "?"))
+		sb.WriteString(head + " VALUES ")
+		for i := start; i < end; i++ {
+			if i > start {
+				sb.WriteString(", ")
+			}
+			sb.WriteString(tuple)
+			vals = append(vals, args(i)...)
+		}
+		sb.WriteString(tail)
+		if _, err := tx.ExecContext(ctx, s.q(sb.String()), vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // q rebinds a ?-placeholder query for the store's dialect.
 func (s *Store) q(query string) string { return s.w.Rebind(query) }
 
