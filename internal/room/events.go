@@ -14,6 +14,27 @@ type statusData struct {
 	Status string `json:"status"`
 }
 
+// startedData is interview.started: a self-paced exam's carries every
+// planned question (candidates' copies without model answers, see project).
+type startedData struct {
+	Status    string         `json:"status"`
+	Pacing    string         `json:"pacing,omitempty"`
+	Questions []questionData `json:"questions,omitempty"`
+}
+
+// openedData is question.opened: a self-paced candidate moved to a question.
+type openedData struct {
+	CandidateID int64 `json:"candidate_id"`
+	Position    int   `json:"position"`
+}
+
+// extraTimeData is candidate.extra_time_changed, and the request candidate.extra_time.
+type extraTimeData struct {
+	CandidateID  int64 `json:"candidate_id"`
+	ExtraTimePct int   `json:"extra_time_pct"`
+	ExtraTimeS   int   `json:"extra_time_s"`
+}
+
 // questionData is question.pushed, and a question in the welcome. Candidates
 // never get Answer or QuestionID (see project).
 type questionData struct {
@@ -41,6 +62,8 @@ type timerEvent struct {
 	RemainingMS int64  `json:"remaining_ms"`
 	ServerNow   string `json:"server_now"`
 	AddedMS     int64  `json:"added_ms,omitempty"`
+	ExtraMS     int64  `json:"extra_ms,omitempty"`
+	Ended       bool   `json:"ended,omitempty"`
 }
 
 // submittedData is answer.submitted.

@@ -36,6 +36,9 @@ func (r *Room) pushQuestion(ctx context.Context, m *Member, req Request) *Error 
 		if iv.Status != store.StatusLive {
 			return errf("not_live", "start the interview before pushing questions")
 		}
+		if iv.Pacing == store.PacingSelfPaced {
+			return errf("self_paced", "in a self-paced exam candidates move through the questions themselves")
+		}
 		pos := d.Position
 		if d.QuestionID != 0 {
 			p, err := rt.AppendPlanned(ctx, store.PlanItem{QuestionID: d.QuestionID})
@@ -64,7 +67,7 @@ func (r *Room) pushQuestion(ctx context.Context, m *Member, req Request) *Error 
 			return err
 		}
 		if q.TimeLimitS > 0 {
-			return startTimer(ctx, rt, "question", pos, int64(q.TimeLimitS)*1000, m.id.ParticipantID)
+			return startTimers(ctx, rt, "question", pos, int64(q.TimeLimitS)*1000, m.id.ParticipantID)
 		}
 		return nil
 	})

@@ -16,7 +16,7 @@ import (
 
 func timerData(t store.Timer, now time.Time) timerEvent {
 	e := timerEvent{TimerID: t.ID, Scope: t.Scope, Position: t.Position, CandidateID: t.CandidateID, State: t.State,
-		DurationMS: t.DurationMS, RemainingMS: t.RemainingMS, ServerNow: ts(now)}
+		DurationMS: t.DurationMS, RemainingMS: t.RemainingMS, ExtraMS: t.ExtraMS, ServerNow: ts(now)}
 	if t.State == store.TimerRunning {
 		e.Deadline, e.DeadlineMS = ts(time.UnixMilli(t.DeadlineMS)), t.DeadlineMS
 		e.RemainingMS = max(0, t.DeadlineMS-now.UnixMilli())
@@ -26,7 +26,7 @@ func timerData(t store.Timer, now time.Time) timerEvent {
 
 func (e timerEvent) timer(interviewID int64) store.Timer {
 	return store.Timer{ID: e.TimerID, InterviewID: interviewID, Scope: e.Scope, Position: e.Position, CandidateID: e.CandidateID,
-		State: e.State, DurationMS: e.DurationMS, DeadlineMS: e.DeadlineMS, RemainingMS: e.RemainingMS}
+		State: e.State, DurationMS: e.DurationMS, DeadlineMS: e.DeadlineMS, RemainingMS: e.RemainingMS, ExtraMS: e.ExtraMS}
 }
 
 // appendTimerEvent appends a timer.* event to its audience.
@@ -35,13 +35,47 @@ func appendTimerEvent(rt *store.RoomTx, typ string, actor int64, ev timerEvent, 
 }
 
 // startTimer stores a running timer and appends timer.started.
-func startTimer(ctx context.Context, rt *store.RoomTx, scope string, position int, durationMS, actor int64) error {
-	t, err := rt.PutTimer(ctx, store.Timer{Scope: scope, Position: position, State: store.TimerRunning, DurationMS: durationMS,
-		DeadlineMS: rt.Now.UnixMilli() + durationMS})
+func startTimer(ctx context.Context, rt *store.RoomTx, t store.Timer, actor int64) error {
+	t.State, t.DeadlineMS, t.RemainingMS = store.TimerRunning, rt.Now.UnixMilli()+t.DurationMS, 0
+	t, err := rt.PutTimer(ctx, t)
 	if err != nil {
 		return err
 	}
 	return appendTimerEvent(rt, "timer.started", actor, timerData(t, rt.Now), t)
+}
+
+// startTimers starts the room's timer of a scope and position and, beside
+// it, a personal one for each candidate with extra time, lasting that much
+// longer.
+func startTimers(ctx context.Context, rt *store.RoomTx, scope string, position int, durationMS, actor int64) error {
+	if err := startTimer(ctx, rt, store.Timer{Scope: scope, Position: position, DurationMS: durationMS}, actor); err != nil {
+		return err
+	}
+	cs, err := rt.Candidates(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := rt.Timers(ctx)
+	if err != nil {
+		return err
+	}
+	// A candidate whose personal copy was made by an interviewer's action on
+	// them alone gets it restarted too: it decides for them over the room's.
+	personal := map[int64]bool{}
+	for _, t := range ts {
+		if t.Scope == scope && t.Position == position && t.CandidateID != 0 {
+			personal[t.CandidateID] = true
+		}
+	}
+	for _, c := range cs {
+		if extra := c.ExtraMS(durationMS); (extra != 0 && c.RevokedAt == nil) || personal[c.ID] {
+			t := store.Timer{Scope: scope, Position: position, CandidateID: c.ID, DurationMS: durationMS + extra, ExtraMS: extra}
+			if err := startTimer(ctx, rt, t, actor); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // expire tries to expire t. Any instance may try, as often as it likes: the

@@ -30,6 +30,7 @@ type Interview struct {
 	ID              int64     `db:"id" json:"id"`
 	Title           string    `db:"title" json:"title"`
 	Status          string    `db:"status" json:"status"`
+	Pacing          string    `db:"pacing" json:"pacing"`
 	ExamTimeLimitS  int       `db:"exam_time_limit_s" json:"exam_time_limit_s"`
 	LastSeq         int64     `db:"last_seq" json:"last_seq"`
 	CurrentPosition int       `db:"current_position" json:"current_position"`
@@ -50,6 +51,28 @@ type Participant struct {
 	TokenHash   *string    `db:"token_hash" json:"-"`
 	RevokedAt   *time.Time `db:"revoked_at" json:"revoked_at,omitempty"`
 	CreatedAt   time.Time  `db:"created_at" json:"-"`
+	// The candidate's accommodation, added to each of their timers.
+	ExtraTimePct int `db:"extra_time_pct" json:"extra_time_pct"`
+	ExtraTimeS   int `db:"extra_time_s" json:"extra_time_s"`
+	// Position is the question a self-paced candidate has open (0 before the first).
+	Position int `db:"position" json:"position"`
+}
+
+// Pacing of an interview.
+const (
+	PacingPushed    = "pushed"
+	PacingSelfPaced = "self_paced"
+)
+
+// ExtraMS is how much longer than baseMS one of the candidate's timers runs.
+func (p Participant) ExtraMS(baseMS int64) int64 {
+	return ExtraMS(baseMS, p.ExtraTimePct, p.ExtraTimeS)
+}
+
+// ExtraMS is the extra time an accommodation of pct percent plus s seconds
+// adds to a timer of baseMS.
+func ExtraMS(baseMS int64, pct, s int) int64 {
+	return baseMS*int64(pct)/100 + int64(s)*1000
 }
 
 // PlannedQuestion is a question of an interview, copied from the bank.
@@ -73,12 +96,14 @@ type PlanItem struct {
 
 // NewCandidate is a candidate to invite; TokenHash is the hash of their invite token.
 type NewCandidate struct {
-	Name, Email, TokenHash string
+	Name, Email, TokenHash   string
+	ExtraTimePct, ExtraTimeS int
 }
 
 // NewInterview is everything CreateInterview stores at once.
 type NewInterview struct {
 	Title          string
+	Pacing         string // PacingPushed when empty
 	ExamTimeLimitS int
 	CreatedBy      int64
 	Questions      []PlanItem
@@ -86,8 +111,8 @@ type NewInterview struct {
 	Panel          []int64 // user ids of the interviewers, the creator included
 }
 
-const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at`
-const interviewCols = `id, title, status, exam_time_limit_s, last_seq, current_position, created_by, created_at, ended_at`
+const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at, extra_time_pct, extra_time_s, position`
+const interviewCols = `id, title, status, pacing, exam_time_limit_s, last_seq, current_position, created_by, created_at, ended_at`
 
 // CreateInterview stores an interview, its planned questions (snapshots of
 // the bank) and its participants in one transaction. ErrNotFound names a
@@ -96,8 +121,12 @@ func (s *Store) CreateInterview(ctx context.Context, in NewInterview) (Interview
 	var id int64
 	now := time.Now().UTC()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO interviews (title, exam_time_limit_s, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-			in.Title, in.ExamTimeLimitS, in.CreatedBy, now); err != nil {
+		pacing := in.Pacing
+		if pacing == "" {
+			pacing = PacingPushed
+		}
+		if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO interviews (title, pacing, exam_time_limit_s, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+			in.Title, pacing, in.ExamTimeLimitS, in.CreatedBy, now); err != nil {
 			return err
 		}
 		for i, p := range in.Questions {
@@ -116,8 +145,8 @@ func (s *Store) CreateInterview(ctx context.Context, in NewInterview) (Interview
 			}
 		}
 		for _, c := range in.Candidates {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
-				id, PartCandidate, c.Name, c.Email, c.TokenHash, now); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO participants (interview_id, role, name, email, token_hash, created_at, extra_time_pct, extra_time_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+				id, PartCandidate, c.Name, c.Email, c.TokenHash, now, c.ExtraTimePct, c.ExtraTimeS); err != nil {
 				return err
 			}
 		}
@@ -226,8 +255,9 @@ func (s *Store) AddCandidates(ctx context.Context, interviewID int64, cs []NewCa
 		}
 		for _, c := range cs {
 			var id int64
-			if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO participants (interview_id, role, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-				interviewID, PartCandidate, c.Name, c.Email, c.TokenHash, time.Now().UTC()); err != nil {
+			if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO participants (interview_id, role, name, email, token_hash, created_at, extra_time_pct, extra_time_s)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				interviewID, PartCandidate, c.Name, c.Email, c.TokenHash, time.Now().UTC(), c.ExtraTimePct, c.ExtraTimeS); err != nil {
 				return err
 			}
 			ids = append(ids, id)

@@ -135,11 +135,11 @@ func (rt *RoomTx) Timers(ctx context.Context) ([]Timer, error) {
 // PutTimer inserts or replaces the timer of (scope, position, candidate) and returns it with its id.
 func (rt *RoomTx) PutTimer(ctx context.Context, t Timer) (Timer, error) {
 	t.InterviewID = rt.ID
-	err := rt.tx.GetContext(ctx, &t.ID, rt.q(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	err := rt.tx.GetContext(ctx, &t.ID, rt.q(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (interview_id, scope, position, candidate_id) DO UPDATE SET state = excluded.state, duration_ms = excluded.duration_ms,
-		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms RETURNING id`),
-		t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS)
+		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms, extra_ms = excluded.extra_ms RETURNING id`),
+		t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS, t.ExtraMS)
 	if err != nil {
 		return t, fmt.Errorf("store: put timer: %w", err)
 	}
@@ -208,4 +208,52 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 		return nil, err
 	}
 	return events, nil
+}
+
+// PlannedQuestions returns the interview's plan as this transaction sees it.
+func (rt *RoomTx) PlannedQuestions(ctx context.Context) ([]PlannedQuestion, error) {
+	qs := []PlannedQuestion{}
+	err := rt.tx.SelectContext(ctx, &qs, rt.q(`SELECT interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at
+		FROM interview_questions WHERE interview_id = ? ORDER BY position`), rt.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: planned questions: %w", err)
+	}
+	return qs, nil
+}
+
+// Candidates returns the interview's candidates, revoked ones included.
+func (rt *RoomTx) Candidates(ctx context.Context) ([]Participant, error) {
+	ps := []Participant{}
+	err := rt.tx.SelectContext(ctx, &ps, rt.q(`SELECT `+participantCols+` FROM participants WHERE interview_id = ? AND role = ? ORDER BY id`), rt.ID, PartCandidate)
+	if err != nil {
+		return nil, fmt.Errorf("store: candidates: %w", err)
+	}
+	return ps, nil
+}
+
+// Candidate returns one candidate of the interview, or ErrNotFound.
+func (rt *RoomTx) Candidate(ctx context.Context, id int64) (Participant, error) {
+	var p Participant
+	err := rt.tx.GetContext(ctx, &p, rt.q(`SELECT `+participantCols+` FROM participants WHERE id = ? AND interview_id = ? AND role = ?`), id, rt.ID, PartCandidate)
+	if err != nil {
+		return p, fmt.Errorf("store: candidate %d: %w", id, notFound(err))
+	}
+	return p, nil
+}
+
+// SetPosition records the question a self-paced candidate has open.
+func (rt *RoomTx) SetPosition(ctx context.Context, candidateID int64, position int) error {
+	if _, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE participants SET position = ? WHERE id = ? AND interview_id = ?`), position, candidateID, rt.ID); err != nil {
+		return fmt.Errorf("store: set position: %w", err)
+	}
+	return nil
+}
+
+// SetExtraTime records a candidate's accommodation.
+func (rt *RoomTx) SetExtraTime(ctx context.Context, candidateID int64, pct, s int) error {
+	if _, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE participants SET extra_time_pct = ?, extra_time_s = ? WHERE id = ? AND interview_id = ?`),
+		pct, s, candidateID, rt.ID); err != nil {
+		return fmt.Errorf("store: set extra time: %w", err)
+	}
+	return nil
 }

@@ -25,9 +25,11 @@ type Timer struct {
 	DurationMS  int64  `db:"duration_ms" json:"duration_ms"`
 	DeadlineMS  int64  `db:"deadline_ms" json:"deadline_ms"`
 	RemainingMS int64  `db:"remaining_ms" json:"remaining_ms"`
+	// ExtraMS is how much of a personal timer's duration is the candidate's extra time.
+	ExtraMS int64 `db:"extra_ms" json:"extra_ms,omitempty"`
 }
 
-const timerCols = `id, interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms`
+const timerCols = `id, interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms`
 
 // RoomTimers returns an interview's timers outside a transaction.
 func (s *Store) RoomTimers(ctx context.Context, interviewID int64) ([]Timer, error) {

@@ -14,12 +14,15 @@ import (
 )
 
 type candidateIn struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	ExtraTimePct int    `json:"extra_time_pct"`
+	ExtraTimeS   int    `json:"extra_time_s"`
 }
 
 type interviewIn struct {
 	Title          string `json:"title"`
+	Pacing         string `json:"pacing"`
 	ExamTimeLimitS int    `json:"exam_time_limit_s"`
 	Questions      []struct {
 		QuestionID int64 `json:"question_id"`
@@ -65,8 +68,11 @@ func newCandidates(in []candidateIn) ([]store.NewCandidate, []string, error) {
 		if email != "" && (!strings.Contains(email, "@") || len(email) > 254) {
 			return nil, nil, errCode(fiber.StatusBadRequest, "invalid_candidate", "candidate "+strconv.Itoa(i+1)+": the email is not valid")
 		}
+		if e := room.CheckExtraTime(c.ExtraTimePct, c.ExtraTimeS); e != nil {
+			return nil, nil, errCode(fiber.StatusBadRequest, "invalid_candidate", "candidate "+strconv.Itoa(i+1)+": "+e.Message)
+		}
 		tok, hash := auth.NewToken()
-		out[i], tokens[i] = store.NewCandidate{Name: name, Email: email, TokenHash: hash}, tok
+		out[i], tokens[i] = store.NewCandidate{Name: name, Email: email, TokenHash: hash, ExtraTimePct: c.ExtraTimePct, ExtraTimeS: c.ExtraTimeS}, tok
 	}
 	return out, tokens, nil
 }
@@ -100,9 +106,13 @@ func (h *handler) apiCreateInterview(c *fiber.Ctx) error {
 		return errCode(fiber.StatusBadRequest, "invalid_interview", "at most 200 candidates per interview")
 	case len(in.Questions) > 100:
 		return errCode(fiber.StatusBadRequest, "invalid_interview", "at most 100 planned questions")
+	case in.Pacing != "" && in.Pacing != store.PacingPushed && in.Pacing != store.PacingSelfPaced:
+		return errCode(fiber.StatusBadRequest, "invalid_interview", `pacing must be "pushed" or "self_paced"`)
+	case in.Pacing == store.PacingSelfPaced && len(in.Questions) == 0:
+		return errCode(fiber.StatusBadRequest, "invalid_interview", "a self-paced exam needs its questions planned")
 	}
 	u := currentUser(c)
-	ni := store.NewInterview{Title: in.Title, ExamTimeLimitS: in.ExamTimeLimitS, CreatedBy: u.ID, Panel: []int64{u.ID}}
+	ni := store.NewInterview{Title: in.Title, Pacing: in.Pacing, ExamTimeLimitS: in.ExamTimeLimitS, CreatedBy: u.ID, Panel: []int64{u.ID}}
 	for i, q := range in.Questions {
 		if q.QuestionID <= 0 || q.TimeLimitS < 0 || q.TimeLimitS > 4*3600 {
 			return errCode(fiber.StatusBadRequest, "invalid_interview", "question "+strconv.Itoa(i+1)+": question_id is required and time_limit_s must be between 0 and 14400")
