@@ -24,12 +24,13 @@ type (
 
 // answerOpen decides from the room's delivered state whether a candidate
 // may still draft at position: the interview is live, the position is on
-// screen, neither its timer nor the exam timer has run out, and the answer
-// is not submitted.
+// screen (pushed) or planned and opened (self-paced), neither its timer nor
+// the exam timer has run out for the candidate, and the answer is not
+// submitted.
 func (r *Room) answerOpen(m *Member, position int, now time.Time) (int, *Error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	pos, e := answerOpen(r.status, r.current, r.timers, m.id.ParticipantID, position, now.UnixMilli())
+	pos, e := r.answerState().open(m.id.ParticipantID, position, now.UnixMilli())
 	if e != nil && r.behind(m) {
 		// The member's welcome came from the database and may be ahead of
 		// what this instance has delivered: a question it sees may not be on
@@ -37,12 +38,17 @@ func (r *Room) answerOpen(m *Member, position int, now time.Time) (int, *Error) 
 		r.mu.Unlock()
 		r.catchUp(m)
 		r.mu.Lock()
-		pos, e = answerOpen(r.status, r.current, r.timers, m.id.ParticipantID, position, now.UnixMilli())
+		pos, e = r.answerState().open(m.id.ParticipantID, position, now.UnixMilli())
 	}
 	if e == nil && r.submitted[store.AnswerKey{CandidateID: m.id.ParticipantID, Position: pos}] {
 		return 0, errf("already_submitted", "this answer is submitted; only another submit changes it")
 	}
 	return pos, e
+}
+
+// answerState is the room's delivered state. Caller holds r.mu.
+func (r *Room) answerState() answerState {
+	return answerState{status: r.status, pacing: r.pacing, current: r.current, limits: r.limits, timers: r.timers}
 }
 
 // behind reports whether m was sent events this room has not applied yet.
@@ -63,28 +69,47 @@ func (r *Room) catchUp(m *Member) {
 	}
 }
 
-func answerOpen(status string, current int, timers map[timerKey]store.Timer, candidate int64, position int, now int64) (int, *Error) {
-	switch status {
+// answerState is what decides whether an answer is open: the room's
+// delivered state for drafts, the stored state for submissions.
+type answerState struct {
+	status  string
+	pacing  string
+	current int                      // pushed: the question on screen
+	limits  map[int]int              // self-paced: planned positions and their time limits (s)
+	timers  map[timerKey]store.Timer // personal timers decide over the room's
+}
+
+func (s answerState) open(candidate int64, position int, now int64) (int, *Error) {
+	switch s.status {
 	case store.StatusScheduled:
 		return 0, errf("not_live", "the interview has not started")
 	case store.StatusEnded:
 		return 0, errf("interview_ended", "the interview has ended")
 	}
-	if position == 0 {
-		position = current
-	}
-	if position == 0 {
-		return 0, errf("no_question", "no question has been pushed yet")
-	}
-	if position != current {
-		return 0, errf("not_current", "only the question on screen can be answered")
-	}
-	for _, k := range []timerKey{{"question", position, 0}, {"question", position, candidate}, {"exam", 0, 0}, {"exam", 0, candidate}} {
-		t, ok := timers[k]
-		if !ok {
-			continue
+	if s.pacing == store.PacingSelfPaced {
+		if position == 0 {
+			return 0, errf("bad_request", "a self-paced exam needs the position of the answer")
 		}
-		if t.State == store.TimerExpired || (t.State == store.TimerRunning && t.DeadlineMS <= now) {
+		limit, ok := s.limits[position]
+		if !ok {
+			return 0, errf("not_found", "the exam has no question %d", position)
+		}
+		if _, opened := s.timers[timerKey{"question", position, candidate}]; limit > 0 && !opened {
+			return 0, errf("not_open", "open question %d before answering it: its time runs from then", position)
+		}
+	} else {
+		if position == 0 {
+			position = s.current
+		}
+		if position == 0 {
+			return 0, errf("no_question", "no question has been pushed yet")
+		}
+		if position != s.current {
+			return 0, errf("not_current", "only the question on screen can be answered")
+		}
+	}
+	for _, k := range []timerKey{{"question", position, candidate}, {"exam", 0, candidate}} {
+		if timeUp(s.timers, k, now) {
 			return 0, errf("time_up", "time is up for this question; the answer received before the deadline counts")
 		}
 	}
@@ -143,16 +168,12 @@ func (r *Room) submit(ctx context.Context, m *Member, req Request) *Error {
 		if err != nil {
 			return err
 		}
-		ts, err := rt.Timers(ctx)
+		st, err := storedAnswerState(ctx, rt, iv)
 		if err != nil {
 			return err
 		}
-		timers := map[timerKey]store.Timer{}
-		for _, t := range ts {
-			timers[keyOf(t)] = t
-		}
 		var refused *Error
-		if pos, refused = answerOpen(iv.Status, iv.CurrentPosition, timers, m.id.ParticipantID, d.Position, rt.Now.UnixMilli()); refused != nil {
+		if pos, refused = st.open(m.id.ParticipantID, d.Position, rt.Now.UnixMilli()); refused != nil {
 			return refused
 		}
 		version := d.Version
@@ -173,4 +194,30 @@ func (r *Room) submit(ctx context.Context, m *Member, req Request) *Error {
 		r.mu.Unlock()
 	}
 	return e
+}
+
+// storedAnswerState is answerState as the room's transaction reads it.
+func storedAnswerState(ctx context.Context, rt *store.RoomTx, iv store.Interview) (answerState, error) {
+	st := answerState{status: iv.Status, pacing: iv.Pacing, current: iv.CurrentPosition}
+	ts, err := rt.Timers(ctx)
+	if err != nil {
+		return st, err
+	}
+	st.timers = timerMap(ts)
+	if iv.Pacing == store.PacingSelfPaced {
+		qs, err := rt.PlannedQuestions(ctx)
+		if err != nil {
+			return st, err
+		}
+		st.limits = planLimits(qs)
+	}
+	return st, nil
+}
+
+func planLimits(qs []store.PlannedQuestion) map[int]int {
+	m := make(map[int]int, len(qs))
+	for _, q := range qs {
+		m[q.Position] = q.TimeLimitS
+	}
+	return m
 }

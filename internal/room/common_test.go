@@ -207,6 +207,7 @@ type timerData struct {
 	RemainingMS int64  `json:"remaining_ms"`
 	ServerNow   string `json:"server_now"`
 	AddedMS     int64  `json:"added_ms"`
+	ExtraMS     int64  `json:"extra_ms"`
 }
 
 func decodeTimer(t *testing.T, raw json.RawMessage) timerData {

@@ -22,17 +22,20 @@ var handlers = map[string]struct {
 	who string
 	fn  handlerFunc
 }{
-	"interview.start": {staffOnly, (*Room).startInterview},
-	"interview.end":   {staffOnly, (*Room).endInterview},
-	"question.push":   {staffOnly, (*Room).pushQuestion},
-	"timer.pause":     {staffOnly, (*Room).pauseTimer},
-	"timer.resume":    {staffOnly, (*Room).resumeTimer},
-	"timer.extend":    {staffOnly, (*Room).extendTimer},
-	"note.save":       {staffOnly, (*Room).saveNote},
-	"answer.draft":    {candidateOnly, (*Room).draft},
-	"answer.submit":   {candidateOnly, (*Room).submit},
-	"signal":          {candidateOnly, (*Room).signal},
-	"chat.send":       {anyone, (*Room).chat},
+	"interview.start":      {staffOnly, (*Room).startInterview},
+	"interview.end":        {staffOnly, (*Room).endInterview},
+	"question.push":        {staffOnly, (*Room).pushQuestion},
+	"timer.pause":          {staffOnly, (*Room).pauseTimer},
+	"timer.resume":         {staffOnly, (*Room).resumeTimer},
+	"timer.extend":         {staffOnly, (*Room).extendTimer},
+	"note.save":            {staffOnly, (*Room).saveNote},
+	"candidate.end":        {staffOnly, (*Room).endCandidate},
+	"candidate.extra_time": {staffOnly, (*Room).setExtraTime},
+	"question.open":        {candidateOnly, (*Room).openQuestion},
+	"answer.draft":         {candidateOnly, (*Room).draft},
+	"answer.submit":        {candidateOnly, (*Room).submit},
+	"signal":               {candidateOnly, (*Room).signal},
+	"chat.send":            {anyone, (*Room).chat},
 }
 
 // handle authorises and runs one request, then answers it: exactly one

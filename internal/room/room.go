@@ -39,6 +39,8 @@ type Room struct {
 	repairing sync.Mutex               // one repair at a time
 	status    string                   // interview status as of delivered
 	current   int                      // position on screen as of delivered
+	pacing    string                   // pushed or self_paced
+	limits    map[int]int              // self-paced: the plan's positions and time limits
 	timers    map[timerKey]store.Timer // as of delivered
 	armed     map[int64]*time.Timer    // local expiry timers by timer id
 	submitted map[store.AnswerKey]bool // as of delivered: drafts no longer change these
@@ -129,6 +131,15 @@ func (r *Room) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var limits map[int]int
+	if iv.Pacing == store.PacingSelfPaced {
+		// The plan of a self-paced exam is fixed once it can start.
+		qs, err := h.store.PlannedQuestions(ctx, r.id)
+		if err != nil {
+			return err
+		}
+		limits = planLimits(qs)
+	}
 	candidates := 0
 	for _, p := range ps {
 		if p.Role == store.PartCandidate {
@@ -138,6 +149,7 @@ func (r *Room) load(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.delivered, r.status, r.current = iv.LastSeq, iv.Status, iv.CurrentPosition
+	r.pacing, r.limits = iv.Pacing, limits
 	for _, t := range ts {
 		r.setTimer(t)
 	}

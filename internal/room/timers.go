@@ -16,7 +16,7 @@ import (
 
 func timerData(t store.Timer, now time.Time) timerEvent {
 	e := timerEvent{TimerID: t.ID, Scope: t.Scope, Position: t.Position, CandidateID: t.CandidateID, State: t.State,
-		DurationMS: t.DurationMS, RemainingMS: t.RemainingMS, ExtraMS: t.ExtraMS, ServerNow: ts(now)}
+		DurationMS: t.DurationMS, RemainingMS: t.RemainingMS, ExtraMS: t.ExtraMS, Ended: t.Ended == 1, ServerNow: ts(now)}
 	if t.State == store.TimerRunning {
 		e.Deadline, e.DeadlineMS = ts(time.UnixMilli(t.DeadlineMS)), t.DeadlineMS
 		e.RemainingMS = max(0, t.DeadlineMS-now.UnixMilli())
@@ -26,7 +26,14 @@ func timerData(t store.Timer, now time.Time) timerEvent {
 
 func (e timerEvent) timer(interviewID int64) store.Timer {
 	return store.Timer{ID: e.TimerID, InterviewID: interviewID, Scope: e.Scope, Position: e.Position, CandidateID: e.CandidateID,
-		State: e.State, DurationMS: e.DurationMS, DeadlineMS: e.DeadlineMS, RemainingMS: e.RemainingMS, ExtraMS: e.ExtraMS}
+		State: e.State, DurationMS: e.DurationMS, DeadlineMS: e.DeadlineMS, RemainingMS: e.RemainingMS, ExtraMS: e.ExtraMS, Ended: b2i(e.Ended)}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // appendTimerEvent appends a timer.* event to its audience.

@@ -65,14 +65,30 @@ func timerAudience(t store.Timer) string {
 // project returns an event's data as a member of the given side receives
 // it: candidates never get a model answer or the bank's question id.
 func project(typ string, data json.RawMessage, staff bool) (json.RawMessage, error) {
-	if staff || typ != "question.pushed" {
+	if staff {
 		return data, nil
 	}
-	var q questionData
-	if err := decodeEvent(typ, data, &q); err != nil {
-		return nil, err
+	switch typ {
+	case "question.pushed":
+		var q questionData
+		if err := decodeEvent(typ, data, &q); err != nil {
+			return nil, err
+		}
+		return mustJSON(q.forSide(false)), nil
+	case "interview.started":
+		var d startedData
+		if err := decodeEvent(typ, data, &d); err != nil {
+			return nil, err
+		}
+		if len(d.Questions) == 0 {
+			return data, nil
+		}
+		for i := range d.Questions {
+			d.Questions[i] = d.Questions[i].forSide(false)
+		}
+		return mustJSON(d), nil
 	}
-	return mustJSON(q.forSide(false)), nil
+	return data, nil
 }
 
 // forSide is a question as one side sees it.
@@ -185,6 +201,8 @@ type welcomeData struct {
 	ParticipantID   int64                `json:"participant_id"`
 	Name            string               `json:"name"`
 	Interview       welcomeInterview     `json:"interview"`
+	ExtraTimePct    int                  `json:"extra_time_pct"`
+	ExtraTimeS      int                  `json:"extra_time_s"`
 	LastSeq         int64                `json:"last_seq"`
 	ServerNow       string               `json:"server_now"`
 	Question        *questionData        `json:"question"`
@@ -200,6 +218,7 @@ type welcomeInterview struct {
 	ID              int64  `json:"id"`
 	Title           string `json:"title"`
 	Status          string `json:"status"`
+	Pacing          string `json:"pacing"`
 	ExamTimeLimitS  int    `json:"exam_time_limit_s"`
 	CurrentPosition int    `json:"current_position"`
 }
@@ -213,10 +232,13 @@ type welcomeAnswer struct {
 }
 
 type welcomeParticipant struct {
-	ID      int64  `json:"id"`
-	Name    string `json:"name"`
-	Role    string `json:"role"`
-	Revoked bool   `json:"revoked"`
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	Role         string `json:"role"`
+	Revoked      bool   `json:"revoked"`
+	Position     int    `json:"position"`
+	ExtraTimePct int    `json:"extra_time_pct"`
+	ExtraTimeS   int    `json:"extra_time_s"`
 }
 
 // welcomeFor builds the welcome from a snapshot by the same rules as live
@@ -226,17 +248,29 @@ func welcomeFor(id Identity, s snapshot, now time.Time) welcomeData {
 	staff := id.Staff()
 	w := welcomeData{
 		Role: id.Role, ParticipantID: id.ParticipantID, Name: id.Name,
-		Interview: welcomeInterview{ID: s.iv.ID, Title: s.iv.Title, Status: s.iv.Status, ExamTimeLimitS: s.iv.ExamTimeLimitS, CurrentPosition: s.iv.CurrentPosition},
-		LastSeq:   s.iv.LastSeq, ServerNow: ts(now),
+		Interview: welcomeInterview{ID: s.iv.ID, Title: s.iv.Title, Status: s.iv.Status, Pacing: s.iv.Pacing, ExamTimeLimitS: s.iv.ExamTimeLimitS,
+			CurrentPosition: s.iv.CurrentPosition},
+		LastSeq: s.iv.LastSeq, ServerNow: ts(now),
 		Questions: []questionData{}, Timers: []timerEvent{}, Answers: []welcomeAnswer{},
 		DraftIntervalMS: draftInterval(countCandidates(s)),
 	}
+	selfPaced := s.iv.Pacing == store.PacingSelfPaced
+	if !staff {
+		w.ExtraTimePct, w.ExtraTimeS = s.self.ExtraTimePct, s.self.ExtraTimeS
+		if selfPaced {
+			// A self-paced candidate's question is the one they have open.
+			w.Interview.CurrentPosition = s.self.Position
+		}
+	}
 	for _, q := range s.questions {
-		if q.PushedAt == nil && !staff {
+		// Candidates see a pushed question once pushed, a self-paced exam's
+		// questions once it has started.
+		shown := q.PushedAt != nil || (selfPaced && s.iv.Status != store.StatusScheduled)
+		if !shown && !staff {
 			continue
 		}
 		v := plannedData(q).forSide(staff)
-		if q.Position == s.iv.CurrentPosition {
+		if q.Position == w.Interview.CurrentPosition {
 			w.Question = &v
 		}
 		w.Questions = append(w.Questions, v)
@@ -258,7 +292,8 @@ func welcomeFor(id Identity, s snapshot, now time.Time) welcomeData {
 	}
 	if staff {
 		for _, p := range s.participants {
-			w.Participants = append(w.Participants, welcomeParticipant{ID: p.ID, Name: p.Name, Role: p.Role, Revoked: p.RevokedAt != nil})
+			w.Participants = append(w.Participants, welcomeParticipant{ID: p.ID, Name: p.Name, Role: p.Role, Revoked: p.RevokedAt != nil,
+				Position: p.Position, ExtraTimePct: p.ExtraTimePct, ExtraTimeS: p.ExtraTimeS})
 		}
 		for _, n := range s.notes {
 			w.Notes = append(w.Notes, noteEvent{AuthorID: n.AuthorID, CandidateID: n.CandidateID, Position: n.Position, Text: n.Text})

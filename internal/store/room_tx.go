@@ -135,11 +135,11 @@ func (rt *RoomTx) Timers(ctx context.Context) ([]Timer, error) {
 // PutTimer inserts or replaces the timer of (scope, position, candidate) and returns it with its id.
 func (rt *RoomTx) PutTimer(ctx context.Context, t Timer) (Timer, error) {
 	t.InterviewID = rt.ID
-	err := rt.tx.GetContext(ctx, &t.ID, rt.q(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	err := rt.tx.GetContext(ctx, &t.ID, rt.q(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms, ended)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (interview_id, scope, position, candidate_id) DO UPDATE SET state = excluded.state, duration_ms = excluded.duration_ms,
-		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms, extra_ms = excluded.extra_ms RETURNING id`),
-		t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS, t.ExtraMS)
+		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms, extra_ms = excluded.extra_ms, ended = excluded.ended RETURNING id`),
+		t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS, t.ExtraMS, t.Ended)
 	if err != nil {
 		return t, fmt.Errorf("store: put timer: %w", err)
 	}

@@ -441,7 +441,9 @@ func (s *Store) MarkPanelSeen(ctx context.Context, interviewID, userID int64, ca
 	var sb strings.Builder
 	args := make([]any, 0, 4*len(candidateIDs))
 	sb.WriteString(`INSERT INTO scorecard_panel_seen (interview_id, candidate_id, user_id, seen_at) VALUES `)
-	now := time.Now().UTC()
+	// Milliseconds, as the room's clock (RoomTx.Now) that a submit compares
+	// it with: seen and submitted in one millisecond is seen before.
+	now := time.Now().UTC().Truncate(time.Millisecond)
 	for i, cid := range candidateIDs {
 		if i > 0 {
 			sb.WriteString(", ")

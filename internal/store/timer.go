@@ -27,9 +27,12 @@ type Timer struct {
 	RemainingMS int64  `db:"remaining_ms" json:"remaining_ms"`
 	// ExtraMS is how much of a personal timer's duration is the candidate's extra time.
 	ExtraMS int64 `db:"extra_ms" json:"extra_ms,omitempty"`
+	// Ended marks a candidate's exam ended by an interviewer (1), which a
+	// room-wide extend does not reopen.
+	Ended int `db:"ended" json:"ended,omitempty"`
 }
 
-const timerCols = `id, interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms`
+const timerCols = `id, interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms, ended`
 
 // RoomTimers returns an interview's timers outside a transaction.
 func (s *Store) RoomTimers(ctx context.Context, interviewID int64) ([]Timer, error) {

@@ -15,8 +15,12 @@ ALTER TABLE participants ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 -- timers.extra_ms: how much of a personal timer's duration is the
 -- candidate's extra time (what the page calls "includes your extra time").
 ALTER TABLE timers ADD COLUMN extra_ms BIGINT NOT NULL DEFAULT 0;
+-- ended: an interviewer ended this candidate's exam (candidate.end); a
+-- room-wide extend does not reopen it.
+ALTER TABLE timers ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;
 
 -- +goose Down
+ALTER TABLE timers DROP COLUMN ended;
 ALTER TABLE timers DROP COLUMN extra_ms;
 ALTER TABLE participants DROP COLUMN position;
 ALTER TABLE participants DROP COLUMN extra_time_s;
