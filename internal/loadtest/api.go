@@ -83,7 +83,7 @@ type created struct {
 
 // createInterview plans `pushes` copies of question qid with timerS each
 // and invites k candidates.
-func createInterview(ctx context.Context, base, token, title string, qid int64, pushes, timerS, k int) (created, error) {
+func createInterview(ctx context.Context, base, token, title string, qid int64, pushes, timerS, k int, pacing ...string) (created, error) {
 	qs := make([]map[string]any, pushes)
 	for i := range qs {
 		qs[i] = map[string]any{"question_id": qid, "time_limit_s": timerS}
@@ -93,7 +93,11 @@ func createInterview(ctx context.Context, base, token, title string, qid int64, 
 		cs[i] = map[string]any{"name": fmt.Sprintf("Load %d", i+1)}
 	}
 	var out created
-	err := apiDo(ctx, "POST", base+"/api/v1/interviews", token, map[string]any{"title": title, "questions": qs, "candidates": cs}, &out)
+	body := map[string]any{"title": title, "questions": qs, "candidates": cs}
+	if len(pacing) > 0 {
+		body["pacing"] = pacing[0]
+	}
+	err := apiDo(ctx, "POST", base+"/api/v1/interviews", token, body, &out)
 	if err == nil && len(out.Candidates) != k {
 		err = fmt.Errorf("create interview: asked for %d candidates, got %d", k, len(out.Candidates))
 	}

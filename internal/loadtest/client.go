@@ -48,11 +48,14 @@ type client struct {
 	draftT0   map[int64]time.Time // version → when the draft was sent (for answer.saved)
 	reqT0     map[string]time.Time
 	nextReq   int
+	openT0    map[int]time.Time // self-paced: position → when question.open was sent
+	ownExp    chan int          // self-paced: positions whose own question timer expired
 }
 
 func newClient(r *runner, room *roomRun, staff bool) *client {
 	return &client{run: r, room: room, staff: staff, welcome: make(chan struct{}), done: make(chan struct{}),
-		pushed: map[int]int{}, expired: map[int64]int{}, deadlines: map[int]int64{}, draftT0: map[int64]time.Time{}, reqT0: map[string]time.Time{}}
+		pushed: map[int]int{}, expired: map[int64]int{}, deadlines: map[int]int64{}, draftT0: map[int64]time.Time{}, reqT0: map[string]time.Time{},
+		openT0: map[int]time.Time{}, ownExp: make(chan int, 128)}
 }
 
 // dial connects to base's room interviewID with a bearer token, says hello
@@ -223,28 +226,46 @@ func (c *client) handle(f inFrame, at time.Time) {
 			return
 		}
 		var d struct {
-			TimerID    int64  `json:"timer_id"`
-			Scope      string `json:"scope"`
-			Position   int    `json:"position"`
-			DeadlineMS int64  `json:"deadline_ms"`
+			TimerID     int64  `json:"timer_id"`
+			Scope       string `json:"scope"`
+			Position    int    `json:"position"`
+			DeadlineMS  int64  `json:"deadline_ms"`
+			CandidateID int64  `json:"candidate_id"`
 		}
 		_ = json.Unmarshal(f.Data, &d)
 		if d.Scope != "question" {
 			return
 		}
-		c.room.timerStarted(d.TimerID, d.Position, d.DeadlineMS)
+		c.room.timerStarted(d.TimerID, d.Position, d.DeadlineMS, d.CandidateID)
+		if c.staff && d.CandidateID != 0 {
+			return // another candidate's own timer: not this console's deadline
+		}
 		c.mu.Lock()
 		c.deadlines[d.Position] = d.DeadlineMS
+		t0, opened := c.openT0[d.Position]
+		delete(c.openT0, d.Position)
 		c.mu.Unlock()
+		if opened && f.Type == "timer.started" {
+			// Self-paced: the candidate's open reached the database and came back.
+			r.pushedRecv.Add(1)
+			r.pushRecv.add(ms(at.Sub(t0)))
+		}
 	case "timer.expired":
 		if c.room == nil {
 			return
 		}
 		var d struct {
-			TimerID  int64 `json:"timer_id"`
-			Position int   `json:"position"`
+			TimerID     int64 `json:"timer_id"`
+			Position    int   `json:"position"`
+			CandidateID int64 `json:"candidate_id"`
 		}
 		_ = json.Unmarshal(f.Data, &d)
+		if !c.staff && d.CandidateID != 0 && d.CandidateID == c.participantID {
+			select {
+			case c.ownExp <- d.Position:
+			default:
+			}
+		}
 		c.mu.Lock()
 		c.expired[d.TimerID]++
 		n := c.expired[d.TimerID]
@@ -341,6 +362,14 @@ func (c *client) onAnswer(id, code string, at time.Time) {
 			var pos int
 			fmt.Sscanf(id, "p%d", &pos)
 			c.room.pushFailed(pos)
+		}
+	case 'o':
+		// question.open (self-paced): counted as the push it replaces.
+		if code == "" {
+			r.pushesAcked.Add(1)
+			if ok {
+				r.pushAck.add(ms(at.Sub(t0)))
+			}
 		}
 	case 'c':
 		if code != "" {

@@ -24,6 +24,12 @@ type Config struct {
 	ChatRate   float64       // chat.send frames per second per candidate (durable events)
 	TimerS     int           // time limit of each pushed question, seconds
 	Pushes     int           // questions each room pushes, one after another's expiry (at most 100)
+	// Pacing is "pushed" (the interviewer pushes each question) or
+	// "self_paced": each candidate opens the planned questions in turn with
+	// question.open, each after their own timer for the previous one
+	// expired; the "push" figures are then open → the candidate's own
+	// timer.started, and open → ack.
+	Pacing string
 	Duration   time.Duration // the active phase stops starting pushes after this long (0: until Pushes are done)
 	Idle       int           // idle candidate connections opened on URLs[0] to measure memory per connection
 	QuestionID int64         // the bank question every room plans; 0 picks one via GET /api/v1/questions?limit=1
@@ -58,6 +64,9 @@ func (c *Config) defaults() {
 	}
 	if c.Grace <= 0 {
 		c.Grace = 5 * time.Second
+	}
+	if c.Pacing == "" {
+		c.Pacing = "pushed"
 	}
 	if c.DialWorkers <= 0 {
 		c.DialWorkers = 32
@@ -96,6 +105,8 @@ func (c Config) Validate() error {
 		return errors.New("loadtest: rates must not be negative")
 	case c.DraftRate+c.ChatRate > 30:
 		return errors.New("loadtest: --draft-rate plus --chat-rate must stay within the server's 30 messages/s per connection")
+	case c.Pacing != "pushed" && c.Pacing != "self_paced":
+		return errors.New(`loadtest: --pacing must be "pushed" or "self_paced"`)
 	case c.Rooms == 0 && c.Idle == 0:
 		return errors.New("loadtest: nothing to do: set --rooms or --idle")
 	}

@@ -82,3 +82,41 @@ func TestTinyLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestTinySelfPacedLoad: 2 self-paced rooms × 2 candidates, each candidate
+// opening 2 questions of 1 s in turn, across two instances.
+func TestTinySelfPacedLoad(t *testing.T) {
+	c := livetest.NewCluster(t, 2, livetest.FastRooms)
+	token := c.Staff("load@example.com", store.RoleInterviewer)
+	ids := c.Questions(bank.Question{Technology: "Go", Level: bank.Intermediate, Prompt: "What is a channel?", Answer: "A typed conduit.", TimeLimitS: 60})
+	cfg := loadtest.Config{
+		URLs: []string{c.Instances[0].URL, c.Instances[1].URL}, Token: token, Rooms: 2, Candidates: 2, DraftRate: 5,
+		TimerS: 1, Pushes: 2, Pacing: "self_paced", Duration: 10 * time.Second, QuestionID: ids[0],
+		NATSURL: "nats://127.0.0.1:4222", DatabaseURL: storetest.PostgresURL(), FloorSamples: 50, Grace: 3 * time.Second,
+	}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	rep, err := loadtest.Run(ctx, cfg, &out)
+	if testing.Verbose() || t.Failed() {
+		os.Stdout.Write(out.Bytes())
+	}
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	// 2 rooms × 2 candidates × 2 questions: 8 personal timers, each expiring
+	// once for its candidate and once for the interviewer.
+	if n := rep.ExpiryFailures(); n != 0 || rep.Timers != 8 || rep.ExpiryDeliveries != 16 || rep.TranscriptExpiredOnce != 8 || rep.TimersNeverStarted != 0 {
+		t.Fatalf("failures %d, timers %d, deliveries %d, transcript once %d, never started %d\n%s",
+			n, rep.Timers, rep.ExpiryDeliveries, rep.TranscriptExpiredOnce, rep.TimersNeverStarted, out.String())
+	}
+	if rep.PushRecv.N != 8 || rep.PushAck.N != 8 || rep.DraftSaved.N == 0 {
+		t.Fatalf("open→timer samples %d, open acks %d, saves %d\n%s", rep.PushRecv.N, rep.PushAck.N, rep.DraftSaved.N, out.String())
+	}
+	if rep.Disconnects != 0 || rep.SeqGaps != 0 || rep.SeqRepeats != 0 || len(rep.Errors) != 0 {
+		t.Errorf("disconnects %d, seq gaps %d, repeats %d, errors %v", rep.Disconnects, rep.SeqGaps, rep.SeqRepeats, rep.Errors)
+	}
+	if !strings.Contains(out.String(), "self-paced") {
+		t.Error("the report does not say the exam was self-paced")
+	}
+}

@@ -152,6 +152,9 @@ func (r Report) Print(w io.Writer) {
 	c := r.Config
 	fmt.Fprintf(w, "instances %d (%s); rooms %d × (1 interviewer + %d candidates); drafts %.3g/s and chat %.3g/s per candidate; %d push(es) of %ds per room; question %d\n",
 		len(c.URLs), strings.Join(c.URLs, ", "), c.Rooms, c.Candidates, c.DraftRate, c.ChatRate, c.Pushes, c.TimerS, r.QuestionID)
+	if c.Pacing == "self_paced" {
+		fmt.Fprintf(w, "self-paced: each candidate opens the %d questions in turn; \"push\" below is question.open → the candidate's own timer.started (receive) and its ack\n", c.Pushes)
+	}
 	if c.Rooms > 0 {
 		fmt.Fprintf(w, "created in %s; %d connections open in %s (%d candidate dials failed); active phase %s, then %s of drain\n",
 			r.CreateTime.Round(time.Millisecond), r.Connections, r.ConnectTime.Round(time.Millisecond), r.DialFailures, r.ActiveTime.Round(time.Millisecond), r.DrainTime.Round(time.Millisecond))

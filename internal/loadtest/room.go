@@ -34,6 +34,12 @@ type roomRun struct {
 type timerInfo struct {
 	position   int
 	deadlineMS int64
+	candidate  int64 // a personal timer's candidate: only they and the interviewer receive it
+}
+
+// receives reports whether c is in the timer's audience.
+func (t timerInfo) receives(c *client) bool {
+	return t.candidate == 0 || c.staff || c.participantID == t.candidate
 }
 
 type draftKey struct{ candidate, version int64 }
@@ -72,9 +78,9 @@ func (r *roomRun) pushFailed(pos int) {
 	r.signal(pos)
 }
 
-func (r *roomRun) timerStarted(id int64, pos int, deadlineMS int64) {
+func (r *roomRun) timerStarted(id int64, pos int, deadlineMS, candidate int64) {
 	r.mu.Lock()
-	r.timers[id] = timerInfo{position: pos, deadlineMS: deadlineMS}
+	r.timers[id] = timerInfo{position: pos, deadlineMS: deadlineMS, candidate: candidate}
 	r.mu.Unlock()
 }
 

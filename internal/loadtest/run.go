@@ -257,7 +257,7 @@ func (r *runner) activePhase(ctx context.Context, rep *Report) error {
 	err := parallel(ctx, cfg.Rooms, 8, func(i int) error {
 		rr := newRoomRun(i)
 		rr.staffURL, rr.candURL = cfg.URLs[i%n], cfg.URLs[(i+1)%n]
-		c, err := createInterview(ctx, rr.staffURL, cfg.Token, fmt.Sprintf("loadtest room %d", i+1), qid, cfg.Pushes, cfg.TimerS, cfg.Candidates)
+		c, err := createInterview(ctx, rr.staffURL, cfg.Token, fmt.Sprintf("loadtest room %d", i+1), qid, cfg.Pushes, cfg.TimerS, cfg.Candidates, cfg.Pacing)
 		if err != nil {
 			return err
 		}
@@ -359,8 +359,17 @@ func (r *runner) activePhase(ctx context.Context, rep *Report) error {
 	}
 	var pushers sync.WaitGroup
 	for _, rr := range r.rooms {
-		pushers.Add(1)
 		offset := time.Duration(float64(stagger) * float64(rr.index) / float64(len(r.rooms)))
+		if cfg.Pacing == "self_paced" {
+			// Every candidate moves on their own, spread over one timer period.
+			for j, c := range rr.candidates {
+				pushers.Add(1)
+				off := offset + time.Duration(float64(stagger)*float64(j)/float64(len(rr.candidates)*len(r.rooms)))
+				go func() { defer pushers.Done(); r.openLoop(ctx, rr, c, off, pushEnd) }()
+			}
+			continue
+		}
+		pushers.Add(1)
 		go func() { defer pushers.Done(); r.pushLoop(ctx, rr, offset, pushEnd) }()
 	}
 	pushers.Wait()
@@ -469,6 +478,55 @@ func (r *runner) pushLoop(ctx context.Context, rr *roomRun, offset time.Duration
 	}
 }
 
+// openLoop is one self-paced candidate: they open each planned question in
+// turn and move on once their own timer for it expired.
+func (r *runner) openLoop(ctx context.Context, rr *roomRun, c *client, offset time.Duration, pushEnd time.Time) {
+	cfg := r.cfg
+	if !rr.live {
+		return
+	}
+	select {
+	case <-time.After(offset):
+	case <-ctx.Done():
+		return
+	}
+	for pos := 1; pos <= cfg.Pushes; pos++ {
+		if (!pushEnd.IsZero() && time.Now().After(pushEnd)) || ctx.Err() != nil || c.gone.Load() {
+			return
+		}
+		c.mu.Lock()
+		c.openT0[pos] = time.Now()
+		c.current = pos
+		c.mu.Unlock()
+		r.pushesSent.Add(1)
+		if err := c.send("question.open", fmt.Sprintf("o%d", pos), map[string]any{"position": pos}); err != nil {
+			return
+		}
+		wait := time.NewTimer(time.Duration(cfg.TimerS)*time.Second + cfg.Grace + 10*time.Second)
+	waiting:
+		for {
+			select {
+			case p := <-c.ownExp:
+				if p == pos {
+					break waiting
+				}
+			case <-wait.C:
+				r.countError("open cycle timed out waiting for the candidate's expiry")
+				break waiting
+			case <-ctx.Done():
+				wait.Stop()
+				return
+			}
+		}
+		wait.Stop()
+		select {
+		case <-time.After(cfg.PushGap):
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
 // waitExpiries waits until every connected client has received timer.expired
 // for every timer it saw start, or Grace past the last deadline.
 func (r *runner) waitExpiries(ctx context.Context) {
@@ -492,9 +550,9 @@ func (r *runner) waitExpiries(ctx context.Context) {
 func (r *runner) allExpired() bool {
 	for _, rr := range r.rooms {
 		rr.mu.Lock()
-		ids := make([]int64, 0, len(rr.timers))
-		for id := range rr.timers {
-			ids = append(ids, id)
+		timers := make(map[int64]timerInfo, len(rr.timers))
+		for id, t := range rr.timers {
+			timers[id] = t
 		}
 		rr.mu.Unlock()
 		for _, c := range rr.clients() {
@@ -502,8 +560,8 @@ func (r *runner) allExpired() bool {
 				continue
 			}
 			c.mu.Lock()
-			for _, id := range ids {
-				if c.expired[id] == 0 {
+			for id, t := range timers {
+				if t.receives(c) && c.expired[id] == 0 {
 					c.mu.Unlock()
 					return false
 				}
@@ -542,7 +600,10 @@ func (r *runner) verify(ctx context.Context, rep *Report) {
 		for _, c := range rr.clients() {
 			gone := c.gone.Load()
 			c.mu.Lock()
-			for id := range timers {
+			for id, t := range timers {
+				if !t.receives(c) {
+					continue
+				}
 				switch n := c.expired[id]; {
 				case n == 1:
 					rep.ExpiryDeliveries++
@@ -573,6 +634,11 @@ func (r *runner) verify(ctx context.Context, rep *Report) {
 			}
 			c.mu.Unlock()
 		}
+	}
+	if r.cfg.Pacing == "self_paced" {
+		// Opens replace pushes: each acknowledged open of a limited question
+		// must have come back to its candidate as their own timer.started.
+		rep.TimersNeverStarted += int(max(0, r.pushesAcked.Load()-r.pushedRecv.Load()))
 	}
 	// The transcript is what the database decided: exactly one
 	// timer.expired per started timer.
