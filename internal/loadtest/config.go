@@ -16,20 +16,20 @@ import (
 
 // Config is one load test.
 type Config struct {
-	URLs       []string      // instance base URLs; room i has its interviewer on URLs[i%n] and its candidates on URLs[(i+1)%n]
-	Token      string        // a staff (interviewer or admin) API token
-	Rooms      int           // interviews run at once
-	Candidates int           // candidates per room (at most 200)
-	DraftRate  float64       // answer.draft frames per second per candidate while a timer runs
-	ChatRate   float64       // chat.send frames per second per candidate (durable events)
-	TimerS     int           // time limit of each pushed question, seconds
-	Pushes     int           // questions each room pushes, one after another's expiry (at most 100)
+	URLs       []string // instance base URLs; room i has its interviewer on URLs[i%n] and its candidates on URLs[(i+1)%n]
+	Token      string   // a staff (interviewer or admin) API token
+	Rooms      int      // interviews run at once
+	Candidates int      // candidates per room (at most 200)
+	DraftRate  float64  // answer.draft frames per second per candidate while a timer runs
+	ChatRate   float64  // chat.send frames per second per candidate (durable events)
+	TimerS     int      // time limit of each pushed question, seconds
+	Pushes     int      // questions each room pushes, one after another's expiry (at most 100)
 	// Pacing is "pushed" (the interviewer pushes each question) or
 	// "self_paced": each candidate opens the planned questions in turn with
 	// question.open, each after their own timer for the previous one
 	// expired; the "push" figures are then open → the candidate's own
 	// timer.started, and open → ack.
-	Pacing string
+	Pacing     string
 	Duration   time.Duration // the active phase stops starting pushes after this long (0: until Pushes are done)
 	Idle       int           // idle candidate connections opened on URLs[0] to measure memory per connection
 	QuestionID int64         // the bank question every room plans; 0 picks one via GET /api/v1/questions?limit=1
