@@ -453,28 +453,33 @@ func (r *runner) pushLoop(ctx context.Context, rr *roomRun, offset time.Duration
 		if err := iv.send("question.push", fmt.Sprintf("p%d", pos), map[string]any{"position": pos, "time_limit_s": cfg.TimerS}); err != nil {
 			return
 		}
-		wait := time.NewTimer(time.Duration(cfg.TimerS)*time.Second + cfg.Grace + 10*time.Second)
-	waiting:
-		for {
-			select {
-			case p := <-rr.expCh:
-				if p == pos {
-					break waiting
-				}
-			case <-wait.C:
-				r.countError("push cycle timed out waiting for its expiry")
-				break waiting
-			case <-ctx.Done():
-				wait.Stop()
-				return
-			}
-		}
-		wait.Stop()
-		select {
-		case <-time.After(cfg.PushGap):
-		case <-ctx.Done():
+		if !r.awaitExpiry(ctx, rr.expCh, pos, "push cycle timed out waiting for its expiry") {
 			return
 		}
+	}
+}
+
+// awaitExpiry waits until pos arrives on expired (or a timer's length plus
+// Grace has passed, counted as timedOut), then for PushGap; false when ctx ended.
+func (r *runner) awaitExpiry(ctx context.Context, expired <-chan int, pos int, timedOut string) bool {
+	wait := time.NewTimer(time.Duration(r.cfg.TimerS)*time.Second + r.cfg.Grace + 10*time.Second)
+	defer wait.Stop()
+	for waiting := true; waiting; {
+		select {
+		case p := <-expired:
+			waiting = p != pos
+		case <-wait.C:
+			r.countError(timedOut)
+			waiting = false
+		case <-ctx.Done():
+			return false
+		}
+	}
+	select {
+	case <-time.After(r.cfg.PushGap):
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
@@ -502,26 +507,7 @@ func (r *runner) openLoop(ctx context.Context, rr *roomRun, c *client, offset ti
 		if err := c.send("question.open", fmt.Sprintf("o%d", pos), map[string]any{"position": pos}); err != nil {
 			return
 		}
-		wait := time.NewTimer(time.Duration(cfg.TimerS)*time.Second + cfg.Grace + 10*time.Second)
-	waiting:
-		for {
-			select {
-			case p := <-c.ownExp:
-				if p == pos {
-					break waiting
-				}
-			case <-wait.C:
-				r.countError("open cycle timed out waiting for the candidate's expiry")
-				break waiting
-			case <-ctx.Done():
-				wait.Stop()
-				return
-			}
-		}
-		wait.Stop()
-		select {
-		case <-time.After(cfg.PushGap):
-		case <-ctx.Done():
+		if !r.awaitExpiry(ctx, c.ownExp, pos, "open cycle timed out waiting for the candidate's expiry") {
 			return
 		}
 	}

@@ -112,10 +112,7 @@ func (r *Room) endCandidate(ctx context.Context, m *Member, req Request) *Error 
 		if iv.Status != store.StatusLive {
 			return errf("not_live", "the exam has not started")
 		}
-		if _, err := rt.Candidate(ctx, d.CandidateID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return errf("not_found", "no candidate %d in this interview", d.CandidateID)
-			}
+		if err := requireCandidate(ctx, rt, d.CandidateID); err != nil {
 			return err
 		}
 		ts, err := rt.Timers(ctx)
@@ -158,10 +155,7 @@ func (r *Room) setExtraTime(ctx context.Context, m *Member, req Request) *Error 
 		if err != nil {
 			return err
 		}
-		if _, err := rt.Candidate(ctx, d.CandidateID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return errf("not_found", "no candidate %d in this interview", d.CandidateID)
-			}
+		if err := requireCandidate(ctx, rt, d.CandidateID); err != nil {
 			return err
 		}
 		if err := rt.SetExtraTime(ctx, d.CandidateID, d.ExtraTimePct, d.ExtraTimeS); err != nil {
@@ -288,4 +282,13 @@ func timeUp(timers map[timerKey]store.Timer, k timerKey, now int64) bool {
 		t, ok = timers[timerKey{k.scope, k.position, 0}]
 	}
 	return ok && (t.State == store.TimerExpired || (t.State == store.TimerRunning && t.DeadlineMS <= now))
+}
+
+// requireCandidate refuses a request that names no candidate of this interview.
+func requireCandidate(ctx context.Context, rt *store.RoomTx, id int64) error {
+	_, err := rt.Candidate(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return errf("not_found", "no candidate %d in this interview", id)
+	}
+	return err
 }

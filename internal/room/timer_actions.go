@@ -2,7 +2,6 @@ package room
 
 import (
 	"context"
-	"errors"
 
 	"github.com/ace-interviews/ace/internal/store"
 )
@@ -88,10 +87,7 @@ func findTimers(ctx context.Context, rt *store.RoomTx, d *timerReq, typ string) 
 		return nil
 	}
 	if d.CandidateID != 0 {
-		if _, err := rt.Candidate(ctx, d.CandidateID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return tt, errf("not_found", "no candidate %d in this interview", d.CandidateID)
-			}
+		if err := requireCandidate(ctx, rt, d.CandidateID); err != nil {
 			return tt, err
 		}
 		if p := find(d.CandidateID); p != nil {
