@@ -88,6 +88,12 @@ type roomData struct {
 	Title       string
 	Name        string
 	Status      string
+	// A practice attempt (issue 11) runs in the same candidate view: the page
+	// offers "Finish" (a POST to FinishURL) and goes to ResultsURL when the
+	// attempt is over.
+	Practice   bool
+	FinishURL  string
+	ResultsURL string
 }
 
 // candidateRoomPage: GET /interviews/{id}/room, the candidate view. It needs
