@@ -1,10 +1,13 @@
 // The candidate view: a client of the room's WebSocket protocol
 // (docs/protocol.md). Confirm the name, wait, answer the question on screen
 // against the server's deadline with continuous autosave, chat; the editor
-// locks when time is up or the interview ends.
+// locks when time is up or the interview ends. In a self-paced exam the
+// candidate moves between all the planned questions (question.open) and each
+// draft names its position; a practice attempt is a self-paced exam with a
+// "Finish" button and a results page.
 
 import { RoomSocket } from './socket.js';
-import { Countdown } from './countdown.js';
+import { Countdown, clock } from './countdown.js';
 import { Timers, TIMER_EVENTS, showConnection } from './room_state.js';
 import { h, $, clear, duration, Announcer } from './dom.js';
 import { mountChat } from './chat.js';
@@ -18,6 +21,7 @@ const lockMsg = $('#lock-msg');
 const roomMsg = $('#room-msg');
 const polite = new Announcer($('#status-announce'));
 const urgent = new Announcer($('#announce'));
+const practice = root.dataset.practice === '1';
 
 /**
  * How long to wait between drafts while typing (leading and trailing edge).
@@ -36,9 +40,12 @@ const st = {
   me: 0,
   status: 'scheduled',
   current: 0,
+  pacing: 'pushed',
+  /** this candidate's accommodation (welcome, candidate.extra_time_changed) */
+  extra: { pct: 0, s: 0 },
   ended: false,
   welcomed: false,
-  /** @type {Map<number, any>} pushed questions by position (never a model answer: the server leaves it out) */
+  /** @type {Map<number, any>} pushed questions by position, or every planned one when self-paced (never a model answer: the server leaves it out) */
   questions: new Map(),
   /** @type {Map<number, {text:string, version:number, saved:number, sent:number, submitted:boolean}>} */
   answers: new Map(),
@@ -49,6 +56,8 @@ const st = {
   lastVersion: 0,
   locked: '',
 };
+
+const selfPaced = () => st.pacing === 'self_paced';
 
 function answer(pos) {
   if (!st.answers.has(pos)) st.answers.set(pos, { text: '', version: 0, saved: 0, sent: 0, submitted: false });
@@ -75,8 +84,27 @@ function timeIsUp() {
   const e = examTimer();
   const out = (t, cd) => !!t && (t.state === 'expired' || (t.state === 'running' && cd.remaining() <= 0));
   if (out(e, examCountdown)) return 'The exam time is up. Your answers as saved before the deadline count.';
-  if (out(q, qCountdown) || st.timeUp.has(st.current)) return 'Time is up for this question. Your answer as saved before the deadline counts.';
+  if (out(q, qCountdown) || st.timeUp.has(st.current)) {
+    return selfPaced()
+      ? 'Time is up for this question. Your answer as saved before its deadline counts; the other questions are still open.'
+      : 'Time is up for this question. Your answer as saved before the deadline counts.';
+  }
   return '';
+}
+
+/** examOver: this candidate's exam timer has run out (or the interviewer ended their exam). */
+function examOver() {
+  const e = examTimer();
+  return !!e && (e.state === 'expired' || (e.state === 'running' && examCountdown.remaining() <= 0));
+}
+
+/** questionOut: the time for one self-paced question has run out. */
+function questionOut(pos) {
+  const t = pick('question', pos);
+  if (st.timeUp.has(pos)) return true;
+  if (!t) return false;
+  if (t.state === 'expired') return true;
+  return t.state === 'running' && t.deadline_ms !== undefined && t.deadline_ms <= clock.now();
 }
 
 // ---------------------------------------------------------------- rendering
@@ -84,9 +112,7 @@ function timeIsUp() {
 function render() {
   const q = st.questions.get(st.current);
   $('#waiting').hidden = !st.welcomed || !!q || st.ended;
-  $('#waiting-text').textContent = st.status === 'live'
-    ? 'The interview has started. The first question appears here by itself, so there is no need to reload.'
-    : 'You are in. The interviewer has not started yet: the first question appears here by itself, so there is no need to reload.';
+  $('#waiting-text').textContent = waitingText();
   $('#ended').hidden = !st.ended;
   $('#question').hidden = !q;
   if (q) {
@@ -103,9 +129,204 @@ function render() {
   const et = examTimer();
   examCountdown.set(et);
   $('#exam-timer').hidden = !et;
+  $('#q-timer-label').textContent = selfPaced() ? 'Time left on this question' : 'Time left';
+  renderExtra(qt, et);
   renderLock();
   renderSave();
   renderEarlier();
+  renderNav();
+  renderPractice();
+}
+
+function waitingText() {
+  if (selfPaced()) {
+    return st.status === 'live'
+      ? 'The exam has started. Its questions appear here by themselves, so there is no need to reload.'
+      : 'You are in. The exam has not started yet. When it starts, all its questions appear here and you move between them at your own pace; there is no need to reload.';
+  }
+  return st.status === 'live'
+    ? 'The interview has started. The first question appears here by itself, so there is no need to reload.'
+    : 'You are in. The interviewer has not started yet: the first question appears here by itself, so there is no need to reload.';
+}
+
+/** renderExtra says how much of the time on screen is this candidate's extra time. */
+function renderExtra(qt, et) {
+  const parts = [];
+  if (et?.extra_ms > 0) parts.push(`${duration(et.extra_ms / 1000)} on the exam`);
+  if (qt?.extra_ms > 0) parts.push(`${duration(qt.extra_ms / 1000)} on this question`);
+  const note = $('#extra-note');
+  const text = parts.length ? `Includes your extra time: ${parts.join(', ')}.` : '';
+  note.hidden = !text;
+  if (note.textContent !== text) note.textContent = text;
+}
+
+// ---------------------------------------------------------------- self-paced navigation
+
+/** @type {Map<number, {li: HTMLElement, btn: HTMLButtonElement, state: HTMLElement}>} */
+const navItems = new Map();
+
+/** questionState is what the list says about one question. */
+function questionState(pos) {
+  const a = st.answers.get(pos);
+  if (a?.submitted) return ['Submitted', 'submitted'];
+  if (examOver() || questionOut(pos)) return ['Time up', 'time-up'];
+  if (a?.text) return ['Answered, not submitted', 'draft'];
+  return ['Not answered', 'empty'];
+}
+
+/** renderNav draws the self-paced question list, updating items in place so focus stays put. */
+function renderNav() {
+  const show = selfPaced() && st.questions.size > 0 && !st.ended;
+  $('#q-nav').hidden = !show;
+  $('#pace-bar').hidden = !show;
+  if (!show) return;
+  const list = $('#q-list');
+  const positions = [...st.questions.keys()].sort((a, b) => a - b);
+  let submitted = 0;
+  for (const pos of positions) {
+    let item = navItems.get(pos);
+    if (!item) {
+      const btn = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'q-link', text: `Question ${pos}` }));
+      btn.addEventListener('click', () => openQuestion(pos));
+      const state = h('span', { class: 'q-state' });
+      const li = h('li', {}, btn, ' ', state);
+      item = { li, btn, state };
+      navItems.set(pos, item);
+      list.append(li);
+    }
+    const [text, kind] = questionState(pos);
+    if (kind === 'submitted') submitted++;
+    if (item.state.textContent !== text) item.state.textContent = text;
+    item.li.dataset.state = kind;
+    if (pos === st.current) item.btn.setAttribute('aria-current', 'step');
+    else item.btn.removeAttribute('aria-current');
+  }
+  const progress = `${submitted} of ${positions.length} submitted`;
+  if ($('#q-progress').textContent !== progress) $('#q-progress').textContent = progress;
+  const i = positions.indexOf(st.current);
+  /** @type {HTMLButtonElement} */ ($('#prev-btn')).disabled = i <= 0;
+  /** @type {HTMLButtonElement} */ ($('#next-btn')).disabled = i < 0 || i >= positions.length - 1;
+  /** @type {HTMLButtonElement} */ ($('#submit-all-btn')).disabled = examOver() || socket.status !== 'open' || openUnsubmitted().length === 0;
+}
+
+/** openUnsubmitted lists the positions with an answer that can still be submitted. */
+function openUnsubmitted() {
+  return [...st.questions.keys()].filter((pos) => {
+    const a = st.answers.get(pos);
+    return a && a.text && !a.submitted && !questionOut(pos);
+  });
+}
+
+/** openQuestion moves this candidate to a planned question (self-paced). */
+function openQuestion(pos) {
+  if (!selfPaced() || !st.questions.has(pos) || st.ended) return;
+  if (pos !== st.current) {
+    if (st.current) {
+      clearTimeout(trailing);
+      sendDraft(st.current); // what was typed on the question being left goes out now
+    }
+    setQuestion(pos);
+    render();
+  }
+  socket.request('question.open', { position: pos }, { key: 'open' }).catch((err) => {
+    if (err.code === 'superseded' || err.code === 'disconnected' || err.code === 'closed') return;
+    if (err.code === 'time_up') showMsg('Your exam time is up: your answers as saved before the deadline count.');
+    else if (err.code === 'interview_ended') st.ended = true;
+    else showMsg(`Could not open question ${pos}: ${err.message}`);
+    render();
+  });
+}
+
+/** step moves to the previous (-1) or next (+1) planned question. */
+function step(dir) {
+  const positions = [...st.questions.keys()].sort((a, b) => a - b);
+  const next = positions[positions.indexOf(st.current) + dir];
+  if (next) openQuestion(next);
+}
+
+$('#prev-btn').addEventListener('click', () => step(-1));
+$('#next-btn').addEventListener('click', () => step(1));
+
+const submitAllBtn = /** @type {HTMLButtonElement} */ ($('#submit-all-btn'));
+let confirmAll = false;
+submitAllBtn.addEventListener('click', async () => {
+  const todo = openUnsubmitted();
+  if (!todo.length) return;
+  if (!confirmAll) {
+    // Two steps, no modal dialog: the button asks once, in place.
+    confirmAll = true;
+    submitAllBtn.textContent = `Confirm: submit ${todo.length} answer${todo.length === 1 ? '' : 's'}`;
+    return;
+  }
+  confirmAll = false;
+  submitAllBtn.textContent = 'Submit all answers';
+  showMsg('');
+  let failed = 0;
+  for (const pos of todo) {
+    if (!(await submitAnswer(pos))) failed++;
+  }
+  polite.say(failed ? `${todo.length - failed} answers submitted; ${failed} could not be.` : 'All your answers are submitted.');
+  render();
+});
+submitAllBtn.addEventListener('blur', () => {
+  if (!confirmAll) return;
+  confirmAll = false;
+  submitAllBtn.textContent = 'Submit all answers';
+});
+
+// ---------------------------------------------------------------- practice attempts
+
+function renderPractice() {
+  if (!practice) return;
+  $('#practice-finish').hidden = !st.welcomed || st.status !== 'live' || st.ended;
+}
+
+/** allSaved: every answer the server can still take is stored. */
+function allSaved() {
+  for (const a of st.answers.values()) {
+    if (a.version > a.saved && !((a.late ?? 0) >= a.version) && !a.submitted) return false;
+  }
+  return true;
+}
+
+/** waitSaved resolves once every answer is stored, or after ms. */
+async function waitSaved(ms) {
+  for (const [pos, a] of st.answers) if (a.version > a.sent) sendDraft(pos);
+  const until = performance.now() + ms;
+  while (!allSaved() && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+}
+
+let leaving = false;
+
+/** toResults leaves for the attempt's results once what was typed is stored. */
+async function toResults() {
+  if (!practice || leaving) return;
+  leaving = true;
+  await waitSaved(3000);
+  location.assign(root.dataset.resultsUrl);
+}
+
+if (practice) {
+  const finishBtn = /** @type {HTMLButtonElement} */ ($('#finish-btn'));
+  const finishMsg = $('#finish-msg');
+  finishBtn.addEventListener('click', async () => {
+    finishBtn.disabled = true;
+    finishMsg.textContent = 'Saving your answers…';
+    await waitSaved(5000);
+    try {
+      const res = await fetch(root.dataset.finishUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'X-CSRF-Token': document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '', Accept: 'application/json' },
+      });
+      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      leaving = true;
+      location.assign(root.dataset.resultsUrl);
+    } catch (err) {
+      finishMsg.textContent = `Could not finish: ${err.message}. Try again.`;
+      finishBtn.disabled = false;
+    }
+  });
 }
 
 function renderLock() {
@@ -113,7 +334,7 @@ function renderLock() {
   let reason = '';
   if (st.ended) reason = 'The interview has ended. Your answers are saved.';
   else if (socket.status === 'closed') reason = 'You are no longer connected to the interview.';
-  else if (a?.submitted) reason = 'You submitted this answer. Wait for the next question.';
+  else if (a?.submitted) reason = selfPaced() ? 'You submitted this answer.' : 'You submitted this answer. Wait for the next question.';
   else reason = timeIsUp();
   const was = st.locked;
   st.locked = reason;
@@ -147,6 +368,10 @@ function renderSave() {
 function renderEarlier() {
   const box = $('#earlier-items');
   clear(box);
+  if (selfPaced()) {
+    $('#earlier').hidden = true; // every question is in the list and open to edit
+    return;
+  }
   const earlier = [...st.questions.values()].filter((q) => q.position !== st.current).sort((a, b) => a.position - b.position);
   $('#earlier').hidden = earlier.length === 0;
   for (const q of earlier) {
@@ -215,6 +440,11 @@ function draftFailed(err, pos, version) {
     case 'interview_ended':
       st.ended = true;
       break;
+    case 'not_open':
+      // The question.open sent just before has not been applied yet: send again.
+      if (a.sent === version) a.sent = 0;
+      setTimeout(() => sendDraft(pos), 300);
+      break;
     case 'not_current':
     case 'no_question':
     case 'not_live':
@@ -278,25 +508,31 @@ mono.addEventListener('change', () => {
   }
 });
 
-submitBtn.addEventListener('click', async () => {
-  const pos = st.current;
-  if (!pos || st.locked) return;
+/** submitAnswer submits one position's text; it reports whether the server took it. */
+async function submitAnswer(pos) {
   const a = answer(pos);
-  a.text = editor.value;
   if (!a.version) a.version = nextVersion();
-  submitBtn.disabled = true;
-  showMsg('');
   try {
     await socket.request('answer.submit', { text: a.text, position: pos, version: a.version });
     a.submitted = true;
     a.saved = Math.max(a.saved, a.version);
     a.sent = Math.max(a.sent, a.version);
-    polite.say('Your answer is submitted.');
+    return true;
   } catch (err) {
     if (err.code === 'time_up') st.timeUp.add(pos);
     else if (err.code === 'interview_ended') st.ended = true;
-    else showMsg(`Not submitted: ${err.message}`);
+    else showMsg(`Question ${pos} not submitted: ${err.message}`);
+    return false;
   }
+}
+
+submitBtn.addEventListener('click', async () => {
+  const pos = st.current;
+  if (!pos || st.locked) return;
+  answer(pos).text = editor.value;
+  submitBtn.disabled = true;
+  showMsg('');
+  if (await submitAnswer(pos)) polite.say('Your answer is submitted.');
   render();
 });
 
@@ -364,6 +600,8 @@ socket.on('welcome', (f) => {
   st.me = d.participant_id;
   if (d.draft_interval_ms > 0) roomDraftMs = d.draft_interval_ms;
   st.status = d.interview.status;
+  st.pacing = d.interview.pacing || 'pushed';
+  st.extra = { pct: d.extra_time_pct ?? 0, s: d.extra_time_s ?? 0 };
   st.ended = d.interview.status === 'ended';
   st.questions = new Map((d.questions ?? []).map((q) => [q.position, q]));
   st.timers.reset(d.timers, d.server_now);
@@ -378,14 +616,26 @@ socket.on('welcome', (f) => {
     a.submitted = a.submitted || w.submitted;
     st.lastVersion = Math.max(st.lastVersion, w.version);
   }
-  setQuestion(d.interview.current_position);
+  const keep = selfPaced() && st.current && st.questions.has(st.current) ? st.current : 0;
+  setQuestion(keep || d.interview.current_position);
   $('#chat').hidden = false;
   render();
+  if (practice && (st.ended || examOver())) {
+    toResults();
+    return;
+  }
   // Resend what the server does not have yet (typed while offline, or lost in flight).
-  const a = st.current ? answer(st.current) : null;
-  if (a && a.version > a.saved && !st.locked) {
-    a.sent = 0;
-    sendDraft(st.current);
+  for (const [pos, a] of st.answers) {
+    if (a.version > a.saved && !a.submitted && (pos === st.current ? !st.locked : st.questions.has(pos))) {
+      a.sent = 0;
+      sendDraft(pos);
+    }
+  }
+  // A self-paced exam: back on the question this page had open, or the first one.
+  if (selfPaced() && st.status === 'live' && !st.ended && st.questions.size) {
+    const first = Math.min(...st.questions.keys());
+    if (keep && keep !== d.interview.current_position) openQuestion(keep);
+    else if (!st.current) openQuestion(first);
   }
   if (again) polite.say('Reconnected.');
   else performance.mark('ace:room-ready');
@@ -394,6 +644,14 @@ socket.on('welcome', (f) => {
 socket.on('interview.started', (f, { replay }) => {
   if (replay) return;
   st.status = 'live';
+  if (f.data.pacing) st.pacing = f.data.pacing;
+  if (selfPaced() && f.data.questions?.length) {
+    st.questions = new Map(f.data.questions.map((q) => [q.position, q]));
+    render();
+    openQuestion(Math.min(...st.questions.keys()));
+    polite.say(`The exam has started: ${st.questions.size} questions. Move between them at your own pace.`);
+    return;
+  }
   render();
   polite.say('The interview has started.');
 });
@@ -404,6 +662,23 @@ socket.on('interview.ended', (f, { replay }) => {
   st.status = 'ended';
   render();
   socket.close();
+  toResults();
+});
+
+// Another tab of this candidate moved, or the server confirms this page's move.
+socket.on('question.opened', (f, { replay }) => {
+  if (replay) return;
+  const d = f.data;
+  if (d.candidate_id !== st.me || d.position === st.current) return;
+  setQuestion(d.position);
+  render();
+});
+
+socket.on('candidate.extra_time_changed', (f) => {
+  const d = f.data;
+  if (d.candidate_id !== st.me) return;
+  st.extra = { pct: d.extra_time_pct, s: d.extra_time_s };
+  render();
 });
 
 socket.on('question.pushed', (f, { replay }) => {
@@ -428,6 +703,7 @@ for (const type of TIMER_EVENTS) {
     if (type === 'timer.paused') polite.say(`${what} is paused.`);
     if (type === 'timer.resumed') polite.say(`${what} is running again.`);
     if (type === 'timer.extended') polite.say(`${what} was extended by ${duration((d.added_ms ?? 0) / 1000)}.`);
+    if (type === 'timer.expired' && d.scope === 'exam' && practice && examOver()) toResults();
   });
 }
 
@@ -450,8 +726,7 @@ socket.on('answer.submitted', (f) => {
   const a = answer(d.position);
   a.submitted = true;
   a.saved = Math.max(a.saved, d.version);
-  if (d.position !== st.current) renderEarlier();
-  else render();
+  render();
 });
 
 socket.on('error', (d) => showMsg(d.message ?? 'The server reported an error.'));
