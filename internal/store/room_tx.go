@@ -93,6 +93,21 @@ func (rt *RoomTx) PlannedQuestion(ctx context.Context, position int) (PlannedQue
 // PushQuestion puts a planned question on screen with its time limit.
 // Pushing a question again reopens its submitted answers to drafts.
 func (rt *RoomTx) PushQuestion(ctx context.Context, position, timeLimitS int) error {
+	if rt.s.dialect == Postgres {
+		// One statement, one round trip: a push waits for each of them.
+		_, err := rt.tx.ExecContext(ctx, `WITH q AS (
+			UPDATE interview_questions SET pushed_at = $1, time_limit_s = $2 WHERE interview_id = $3 AND position = $4 RETURNING 1
+		), i AS (
+			UPDATE interviews SET current_position = $4 WHERE id = $3 RETURNING 1
+		)
+		UPDATE answers SET submitted = 0 WHERE interview_id = $3 AND position = $4 AND submitted = 1`,
+			rt.Now, timeLimitS, rt.ID, position)
+		if err != nil {
+			return fmt.Errorf("store: push question %d: %w", position, err)
+		}
+		rt.iv.CurrentPosition = position
+		return nil
+	}
 	steps := []struct {
 		query string
 		args  []any
@@ -181,13 +196,19 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 		if len(rt.pending) == 0 {
 			return nil
 		}
-		var last int64
-		if err := tx.GetContext(ctx, &last, s.q(`UPDATE interviews SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`), len(rt.pending), interviewID); err != nil {
+		// The row lock taken above is held, so last_seq is what it read:
+		// the events are numbered from there.
+		first := locked.LastSeq + 1
+		last := locked.LastSeq + int64(len(rt.pending))
+		var sb strings.Builder
+		args := make([]any, 0, 7*len(rt.pending)+2)
+		if s.dialect == Postgres {
+			// One round trip for the seq and the events.
+			sb.WriteString(`WITH seq AS (UPDATE interviews SET last_seq = ? WHERE id = ?) `)
+			args = append(args, last, interviewID)
+		} else if _, err := tx.ExecContext(ctx, s.q(`UPDATE interviews SET last_seq = ? WHERE id = ?`), last, interviewID); err != nil {
 			return err
 		}
-		first := last - int64(len(rt.pending)) + 1
-		var sb strings.Builder
-		args := make([]any, 0, 7*len(rt.pending))
 		sb.WriteString(`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES `)
 		for i := range rt.pending {
 			rt.pending[i].Seq = first + int64(i)
