@@ -307,6 +307,8 @@ async function toResults() {
 }
 
 if (practice) {
+  // Nobody watches a practice attempt: the notice about interviewers does not apply.
+  $('#notice').hidden = true;
   const finishBtn = /** @type {HTMLButtonElement} */ ($('#finish-btn'));
   const finishMsg = $('#finish-msg');
   finishBtn.addEventListener('click', async () => {
@@ -618,7 +620,7 @@ socket.on('welcome', (f) => {
   }
   const keep = selfPaced() && st.current && st.questions.has(st.current) ? st.current : 0;
   setQuestion(keep || d.interview.current_position);
-  $('#chat').hidden = false;
+  $('#chat').hidden = practice; // a practice attempt has no interviewer to chat with
   render();
   if (practice && (st.ended || examOver())) {
     toResults();
