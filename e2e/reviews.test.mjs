@@ -321,7 +321,7 @@ describe('the staff home, the reviews list, comparing and exporting', () => {
     const csv = await download(rita, rita.getByRole('link', { name: 'Export CSV' }));
     assert.equal(csv.name, `interview-${ivs.first.id}.csv`);
     const rows = parseCSV(csv.text);
-    assert.equal(rows[0].join('|'), 'interview|candidate|email|technology|level|prompt|final answer|submitted|time used s|interviewer|score|comment|recommendation');
+    assert.equal(rows[0].join('|'), 'interview|candidate|email|technology|level|prompt|final answer|submitted|time used s|interviewer|score|comment|recommendation|pacing|extra_time_pct|extra_time_s');
     const caraQ1 = rows.find((r) => r[1] === 'Cara Candidate' && r[5].startsWith('Comparetest alpha'));
     assert.ok(caraQ1, 'a row for Cara on question 1');
     assert.equal(caraQ1[6], `'${CARA_ANSWER}`, 'the answer, its formula prefix neutralised, commas, quotes, newline and non-ASCII intact');
@@ -348,7 +348,7 @@ describe('the staff home, the reviews list, comparing and exporting', () => {
     await goto(pat, server, `/interviews/${ivs.first.id}/report`);
     const pcsv = await download(pat, pat.getByRole('link', { name: 'Export CSV' }));
     for (const r of parseCSV(pcsv.text).slice(1)) {
-      assert.deepEqual(r.slice(9), ['', '', '', ''], `Pat's CSV shows a scorecard: ${r.join('|')}`);
+      assert.deepEqual(r.slice(9, 13), ['', '', '', ''], `Pat's CSV shows a scorecard: ${r.join('|')}`);
     }
     assert.ok(!pcsv.text.includes('IVY-COMMENT'));
     const pjson = JSON.parse((await download(pat, pat.getByRole('link', { name: 'Export JSON' }))).text);

@@ -1,7 +1,10 @@
 // The interviewer console: a client of the room's WebSocket protocol
 // (docs/protocol.md). Presence, the plan and bank pushes, each candidate's
 // answer as they type, timers, chat, private notes, candidate signals and
-// each candidate's scorecard (scorecard.js, over the REST API).
+// each candidate's scorecard (scorecard.js, over the REST API). In a
+// self-paced exam there is no question on screen: each candidate's pane
+// follows the question they have open, and the progress table
+// (exam_progress.js) shows and runs each candidate's exam.
 
 import { RoomSocket } from './socket.js';
 import { Countdown } from './countdown.js';
@@ -10,6 +13,8 @@ import { h, $, clear, srOnly, clockTime, duration, Announcer } from './dom.js';
 import { mountChat } from './chat.js';
 import { mountBankSearch, short } from './bank.js';
 import { mountScorecard } from './scorecard.js';
+import { ExamProgress } from './exam_progress.js';
+import { api } from './api.js';
 
 const root = $('#console');
 const interviewId = Number(root.dataset.interviewId);
@@ -19,11 +24,12 @@ const say = (text) => announcer.say(text);
 const state = {
   me: 0,
   status: 'scheduled',
+  pacing: root.dataset.pacing || 'pushed',
   current: 0,
   examLimit: 0,
   /** @type {Map<number, any>} position → planned question (with model answer) */
   questions: new Map(),
-  /** @type {Map<number, {id:number, name:string, role:string, online:boolean, revoked:boolean}>} */
+  /** @type {Map<number, {id:number, name:string, role:string, online:boolean, revoked:boolean, position?:number, extra_time_pct?:number, extra_time_s?:number}>} */
   people: new Map(),
   /** @type {Map<number, Map<number, {text:string, version:number, submitted:boolean, at?:string}>>} */
   answers: new Map(),
@@ -40,6 +46,23 @@ const state = {
   /** candidate → Set of interviewers (participant ids) who submitted a scorecard */
   scorecards: new Map(),
 };
+
+const selfPaced = () => state.pacing === 'self_paced';
+
+const progress = new ExamProgress({ section: $('#exam-progress'), state: () => state, run: (type, data) => run(type, data), say });
+
+/** renderPacing shows what a self-paced exam has instead of a question on screen. */
+function renderPacing() {
+  const sp = selfPaced();
+  root.dataset.pacing = state.pacing;
+  progress.show(sp);
+  $('#current').hidden = sp;
+  $('#bank-panel').hidden = sp;
+  $('#plan-h').textContent = sp ? 'The exam’s questions' : 'Planned questions';
+}
+
+/** posOf is the question a candidate's pane follows: theirs when self-paced, else the one on screen. */
+const posOf = (cid) => (selfPaced() ? state.people.get(cid)?.position ?? 0 : state.current);
 
 // ---------------------------------------------------------------- answers
 
@@ -166,7 +189,7 @@ function renderPlan() {
           h('span', { class: `level level-${q.level}`, text: q.level }), ' ',
           h('span', { class: 'time-limit', text: q.time_limit_s ? duration(q.time_limit_s) : 'no timer' }),
           onScreen ? h('span', { class: 'status status-live', text: 'On screen' }) : q.pushed_at ? h('span', { class: 'status', text: 'Pushed' }) : null),
-        h('button', {
+        selfPaced() ? null : h('button', {
           type: 'button', class: 'small', disabled: state.status !== 'live',
           on: { click: () => push({ position: q.position }) },
         }, onScreen || q.pushed_at ? 'Push again' : 'Push', srOnly(`: question ${q.position}, ${label}`))),
@@ -242,6 +265,7 @@ function pane(cid) {
   parts.empty = h('p', { class: 'muted answer-empty', text: 'Nothing typed yet.' });
   parts.box = h('div', { class: 'cand-answer', role: 'region', 'aria-label': `Answer of ${p.name}`, tabindex: '0' }, parts.empty, parts.text);
   parts.foot = h('p', { class: 'cand-foot' });
+  parts.position = h('p', { class: 'cand-position', hidden: !selfPaced() });
   parts.noteLabel = h('label', { for: `${base}-note` });
   parts.note = h('textarea', { id: `${base}-note`, rows: '3', maxlength: '20000', 'aria-describedby': `${base}-note-status` });
   parts.noteStatus = h('p', { id: `${base}-note-status`, class: 'hint note-status' });
@@ -264,13 +288,13 @@ function pane(cid) {
   parts.focusBtn = h('button', { type: 'button', class: 'secondary small focus-btn', on: { click: () => setView(state.view === 'focus' && state.focusId === cid ? 'grid' : 'focus', cid) } });
   parts.el = h('article', { class: 'cand', id: base, 'aria-labelledby': `${base}-name`, dataset: { candidateId: cid } },
     h('header', { class: 'cand-head' }, parts.name, parts.presence, parts.badge, parts.focusBtn),
-    parts.sigSummary, parts.sigList, parts.box, parts.foot,
+    parts.sigSummary, parts.sigList, parts.position, parts.box, parts.foot,
     h('details', { class: 'note' }, h('summary', {}, 'Private note', srOnly(` on ${p.name}`)), parts.noteLabel, parts.note, parts.noteStatus, parts.othersNotes),
     parts.scBox,
     parts.earlier);
   let saveTimer = null;
   parts.note.addEventListener('input', () => {
-    const pos = state.current;
+    const pos = posOf(cid);
     const k = `${cid}:${pos}`;
     state.notes.set(k, parts.note.value);
     parts.noteStatus.textContent = 'Saving…';
@@ -313,7 +337,7 @@ function renderPane(cid) {
 /** pushedQuestions are the questions a scorecard scores. */
 function pushedQuestions() {
   return [...state.questions.values()]
-    .filter((q) => q.pushed_at || q.position === state.current)
+    .filter((q) => selfPaced() || q.pushed_at || q.position === state.current)
     .map((q) => ({ position: q.position, prompt: q.prompt }));
 }
 
@@ -331,11 +355,17 @@ function renderScorecardPanel(cid) {
 
 function renderAnswer(cid) {
   const parts = pane(cid);
-  const a = state.answers.get(cid)?.get(state.current);
+  const pos = posOf(cid);
+  const a = state.answers.get(cid)?.get(pos);
   const text = a?.text ?? '';
   if (parts.text.textContent !== text) parts.text.textContent = text;
   parts.empty.hidden = !!text;
-  parts.empty.textContent = state.current ? 'Nothing typed yet.' : 'No question on screen.';
+  parts.empty.textContent = pos ? 'Nothing typed yet.' : selfPaced() ? 'No question open yet.' : 'No question on screen.';
+  parts.position.hidden = !selfPaced();
+  if (selfPaced()) {
+    const q = state.questions.get(pos);
+    parts.position.textContent = pos ? `Has question ${pos} open${q ? `: ${short(q.prompt, 60)}` : ''}` : 'Has not opened a question yet.';
+  }
   parts.badge.hidden = !a?.submitted;
   parts.foot.textContent = a
     ? `${text.length} character${text.length === 1 ? '' : 's'}${a.at ? ` · updated ${clockTime(a.at)}` : ''}`
@@ -371,8 +401,9 @@ function renderSignals(cid) {
 function renderNote(cid) {
   const parts = pane(cid);
   const name = state.people.get(cid)?.name ?? 'this candidate';
-  const k = `${cid}:${state.current}`;
-  parts.noteLabel.textContent = state.current ? `Private note on ${name}, question ${state.current}` : `Private note on ${name}`;
+  const pos = posOf(cid);
+  const k = `${cid}:${pos}`;
+  parts.noteLabel.textContent = pos ? `Private note on ${name}, question ${pos}` : `Private note on ${name}`;
   if (document.activeElement !== parts.note) parts.note.value = state.notes.get(k) ?? '';
   clear(parts.othersNotes);
   for (const [author, text] of state.others.get(k) ?? []) {
@@ -386,7 +417,7 @@ function renderEarlier(cid) {
   clear(parts.earlier);
   if (!(state.view === 'focus' && state.focusId === cid)) return;
   const mine = state.answers.get(cid) ?? new Map();
-  const earlier = [...mine.entries()].filter(([pos]) => pos !== state.current).sort((a, b) => a[0] - b[0]);
+  const earlier = [...mine.entries()].filter(([pos]) => pos !== posOf(cid)).sort((a, b) => a[0] - b[0]);
   if (!earlier.length) return;
   parts.earlier.append(h('h4', { text: 'Other answers' }));
   for (const [pos, a] of earlier) {
@@ -409,6 +440,7 @@ function renderCandidates() {
   for (const c of cands) sel.append(h('option', { value: c.id, text: c.name, selected: c.id === chosen }));
   if (!state.focusId && cands.length) state.focusId = cands[0].id;
   $('#cands').classList.toggle('many', cands.length > 6);
+  if (selfPaced()) progress.renderAll(cands);
 }
 
 function setView(view, cid) {
@@ -455,9 +487,13 @@ socket.on('welcome', (f) => {
   state.status = d.interview.status;
   state.current = d.interview.current_position;
   state.examLimit = d.interview.exam_time_limit_s;
+  state.pacing = d.interview.pacing || 'pushed';
   state.questions = new Map((d.questions ?? []).map((q) => [q.position, q]));
   for (const p of d.participants ?? []) {
-    state.people.set(p.id, { id: p.id, name: p.name, role: p.role, revoked: !!p.revoked, online: p.id === state.me });
+    state.people.set(p.id, {
+      id: p.id, name: p.name, role: p.role, revoked: !!p.revoked, online: p.id === state.me,
+      position: p.position ?? 0, extra_time_pct: p.extra_time_pct ?? 0, extra_time_s: p.extra_time_s ?? 0,
+    });
   }
   state.timers.reset(d.timers, d.server_now);
   // A reloaded console is whole from its welcome: every candidate's stored
@@ -477,6 +513,7 @@ socket.on('welcome', (f) => {
 });
 
 function renderAll() {
+  renderPacing();
   renderStatus();
   renderQuestion();
   renderTimers();
@@ -488,6 +525,27 @@ socket.on('interview.started', (f, { replay }) => {
   if (replay) return;
   state.status = 'live';
   renderStatus();
+  if (selfPaced()) progress.renderAll(candidates());
+});
+
+// A self-paced candidate moved to another question: their pane and row follow.
+socket.on('question.opened', (f, { replay }) => {
+  if (replay) return;
+  const p = state.people.get(f.data.candidate_id);
+  if (!p) return;
+  p.position = f.data.position;
+  renderPane(p.id);
+  progress.render(p.id);
+});
+
+socket.on('candidate.extra_time_changed', (f, { replay }) => {
+  if (replay) return;
+  const d = f.data;
+  const p = state.people.get(d.candidate_id);
+  if (!p) return;
+  p.extra_time_pct = d.extra_time_pct;
+  p.extra_time_s = d.extra_time_s;
+  progress.render(p.id);
 });
 
 socket.on('interview.ended', (f, { replay }) => {
@@ -496,6 +554,7 @@ socket.on('interview.ended', (f, { replay }) => {
   state.timers.expireAll();
   renderStatus();
   renderTimers();
+  if (selfPaced()) progress.renderAll(candidates());
   say('The interview has ended.');
 });
 
@@ -533,6 +592,10 @@ for (const type of TIMER_EVENTS) {
     const d = f.data;
     state.timers.apply(d);
     renderTimers();
+    if (selfPaced()) {
+      if (d.candidate_id) progress.render(d.candidate_id);
+      else if (d.scope === 'exam') for (const c of candidates()) progress.render(c.id);
+    }
     if (TIMER_NEWS[type] && !d.candidate_id) {
       const what = d.scope === 'exam' ? 'Exam timer' : 'Question timer';
       say(type === 'timer.extended' ? `${what}: ${duration((d.added_ms ?? 0) / 1000)} added.` : `${what} ${TIMER_NEWS[type]}.`);
@@ -542,7 +605,7 @@ for (const type of TIMER_EVENTS) {
 
 socket.on('answer.draft', (f) => {
   const d = f.data;
-  if (setAnswer(d.candidate_id, d.position, { text: d.text, version: d.version, at: f.ts }) && d.position === state.current) {
+  if (setAnswer(d.candidate_id, d.position, { text: d.text, version: d.version, at: f.ts }) && d.position === posOf(d.candidate_id)) {
     renderAnswer(d.candidate_id);
   }
 });
@@ -551,6 +614,7 @@ socket.on('answer.submitted', (f) => {
   const d = f.data;
   setAnswer(d.candidate_id, d.position, { text: d.text, version: d.version, submitted: true, at: f.ts });
   if (panes.has(d.candidate_id) || state.people.has(d.candidate_id)) renderAnswer(d.candidate_id);
+  if (selfPaced() && state.people.has(d.candidate_id)) progress.render(d.candidate_id);
 });
 
 for (const type of ['candidate.focus_lost', 'candidate.focus_back', 'candidate.pasted']) {
@@ -571,7 +635,10 @@ socket.on('presence.changed', (f) => {
   renderPerson(p);
   if (p.role === 'candidate') {
     if (!panes.has(p.id)) renderCandidates();
-    else renderPane(p.id);
+    else {
+      renderPane(p.id);
+      if (selfPaced()) progress.render(p.id);
+    }
   }
 });
 
@@ -579,10 +646,28 @@ socket.on('presence.changed', (f) => {
 socket.on('participant.added', (f) => {
   const d = f.data;
   if (state.people.has(d.participant_id)) return;
-  state.people.set(d.participant_id, { id: d.participant_id, name: d.name, role: d.role, revoked: false, online: false });
+  state.people.set(d.participant_id, { id: d.participant_id, name: d.name, role: d.role, revoked: false, online: false, position: 0, extra_time_pct: 0, extra_time_s: 0 });
   renderPeople();
-  if (d.role === 'candidate') renderCandidates();
+  if (d.role === 'candidate') {
+    renderCandidates();
+    loadAccommodation(d.participant_id);
+  }
 });
+
+/** loadAccommodation reads a newly added candidate's extra time (participant.added carries none). */
+async function loadAccommodation(cid) {
+  try {
+    const res = await api('GET', `/api/v1/interviews/${interviewId}`);
+    const got = (res.participants ?? []).find((x) => x.id === cid);
+    const p = state.people.get(cid);
+    if (!got || !p) return;
+    p.extra_time_pct = got.extra_time_pct ?? 0;
+    p.extra_time_s = got.extra_time_s ?? 0;
+    if (selfPaced()) progress.render(cid);
+  } catch {
+    // the row shows no extra time until the next reload
+  }
+}
 
 socket.on('candidate.revoked', (f) => {
   const p = state.people.get(f.data.candidate_id);
@@ -600,7 +685,7 @@ socket.on('note.saved', (f) => {
   if (d.author_id === state.me) return;
   if (!state.others.has(k)) state.others.set(k, new Map());
   state.others.get(k).set(d.author_id, d.text);
-  if (d.position === state.current && state.people.has(d.candidate_id)) renderNote(d.candidate_id);
+  if (d.position === posOf(d.candidate_id) && state.people.has(d.candidate_id)) renderNote(d.candidate_id);
 });
 
 socket.on('error', (d) => showError(d.message ?? 'The server reported an error.'));

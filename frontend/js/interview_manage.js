@@ -5,6 +5,7 @@
 import { api } from './api.js';
 import { h, $, clear, srOnly } from './dom.js';
 import { loadInvites, saveInvites, forgetInvite } from './invites.js';
+import { accommodationFields, extraTimeText } from './accommodation.js';
 
 const root = $('#manage');
 const id = root.dataset.interviewId;
@@ -114,6 +115,8 @@ async function removeInterviewer(li) {
 renderPanel();
 
 const form = $('#add-candidate-form');
+const newExtra = accommodationFields('new-extra');
+$('#new-extra').replaceWith(newExtra.el);
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const errors = $('#add-errors');
@@ -129,15 +132,27 @@ form.addEventListener('submit', async (ev) => {
     return;
   }
   nameEl.removeAttribute('aria-invalid');
+  const extra = newExtra.read();
+  if (extra.problem) {
+    errors.append(h('p', { class: 'error', text: extra.problem }));
+    extra.field.focus();
+    return;
+  }
+  const cand = { name };
+  if (email) cand.email = email;
+  if (extra.pct) cand.extra_time_pct = extra.pct;
+  if (extra.s) cand.extra_time_s = extra.s;
   const button = form.querySelector('button[type=submit]');
   button.disabled = true;
   try {
-    const res = await api('POST', `/api/v1/interviews/${id}/candidates`, { candidates: [email ? { name, email } : { name }] });
+    const res = await api('POST', `/api/v1/interviews/${id}/candidates`, { candidates: [cand] });
     saveInvites(id, res.candidates);
     for (const c of res.candidates) {
       const tr = h('tr', { dataset: { candidateId: c.id, name: c.name } },
         h('td', { class: 'cand-name', text: c.name }),
         h('td', { text: c.email ?? '' }),
+        h('td', { class: 'extra-time', dataset: { extraTimePct: extra.pct, extraTimeS: extra.s } },
+          extraTimeText(extra.pct, extra.s) || h('span', { class: 'muted', text: 'None' })),
         h('td', { class: 'invite-cell' }),
         h('td', { class: 'actions' }));
       tbody.append(tr);
@@ -146,6 +161,7 @@ form.addEventListener('submit', async (ev) => {
     $('#no-candidates').hidden = true;
     nameEl.value = '';
     emailEl.value = '';
+    newExtra.set(0, 0);
     say(`Added ${name}. Their invite link is in the table.`);
     nameEl.focus();
   } catch (err) {

@@ -1,5 +1,6 @@
-// New interview: title, exam time limit, planned questions from the bank
-// (each with its time limit), candidates and co-interviewers; sent with
+// New interview: title, exam time limit, pacing (pushed or self-paced),
+// planned questions from the bank (each with its time limit), candidates
+// (each with an optional extra-time accommodation) and co-interviewers; sent with
 // POST /api/v1/interviews. The invite links of the answer are kept in this
 // tab (invites.js) and shown on the interview's page.
 
@@ -7,12 +8,25 @@ import { api } from './api.js';
 import { h, $, clear, srOnly, duration } from './dom.js';
 import { mountBankSearch, short } from './bank.js';
 import { saveInvites } from './invites.js';
+import { accommodationFields } from './accommodation.js';
 
 const form = $('#interview-form');
 const errors = $('#form-errors');
 const planList = $('#plan');
 const planEmpty = $('#plan-empty');
 const candList = $('#candidate-rows');
+
+/** Extra-time controls of each candidate row, by row number. */
+const accommodations = new Map();
+
+const selfPaced = () => form.querySelector('input[name=pacing]:checked')?.value === 'self_paced';
+
+function renderPacing() {
+  $('#plan-empty-pushed').hidden = selfPaced();
+  $('#plan-empty-self').hidden = !selfPaced();
+}
+for (const r of form.querySelectorAll('input[name=pacing]')) r.addEventListener('change', renderPacing);
+renderPacing();
 
 /** @type {{id:number, prompt:string, technology:string, level:string, time_limit_s:number}[]} */
 const plan = [];
@@ -82,6 +96,8 @@ function renderPlanSync() {
 
 function addCandidateRow(focus) {
   const n = ++rowSeq;
+  const acc = accommodationFields(`cand-extra-${n}`);
+  accommodations.set(n, acc);
   const row = h('div', { class: 'candidate-row', dataset: { row: n } },
     h('div', { class: 'field' },
       h('label', { for: `cand-name-${n}` }, 'Name'),
@@ -89,9 +105,11 @@ function addCandidateRow(focus) {
     h('div', { class: 'field' },
       h('label', { for: `cand-email-${n}` }, 'Email (optional)'),
       h('input', { id: `cand-email-${n}`, name: 'candidate_email', type: 'email', maxlength: 254, autocomplete: 'off' })),
+    acc.el,
     h('button', {
       type: 'button', class: 'danger small', on: {
         click: () => {
+          accommodations.delete(n);
           row.remove();
           $('#add-candidate').focus();
         },
@@ -130,6 +148,10 @@ form.addEventListener('submit', async (ev) => {
     problems.push('The exam time limit is between 0 and 1440 minutes.');
     focusEl ??= $('#iv-exam');
   }
+  if (selfPaced() && !plan.length) {
+    problems.push('A self-paced exam needs planned questions: add at least one from the bank, or choose "Pushed".');
+    focusEl ??= $('#bank input[type=search], #bank input');
+  }
   for (const p of plan) {
     if (!Number.isInteger(p.time_limit_s) || p.time_limit_s < 0 || p.time_limit_s > 14400) {
       problems.push(`The time limit of "${short(p.prompt, 40)}" is a whole number of seconds from 0 to 14400.`);
@@ -148,7 +170,17 @@ form.addEventListener('submit', async (ev) => {
       focusEl ??= name;
       continue;
     }
-    candidates.push(email.value.trim() ? { name: name.value.trim(), email: email.value.trim() } : { name: name.value.trim() });
+    const extra = accommodations.get(Number(row.dataset.row)).read();
+    if (extra.problem) {
+      problems.push(`${name.value.trim()}: ${extra.problem}`);
+      focusEl ??= extra.field;
+      continue;
+    }
+    const c = { name: name.value.trim() };
+    if (email.value.trim()) c.email = email.value.trim();
+    if (extra.pct) c.extra_time_pct = extra.pct;
+    if (extra.s) c.extra_time_s = extra.s;
+    candidates.push(c);
   }
   const interviewers = $('#iv-panel').value.split(/[,\s;]+/).map((s) => s.trim()).filter(Boolean);
   if (problems.length) {
@@ -163,6 +195,7 @@ form.addEventListener('submit', async (ev) => {
   try {
     const body = {
       title: title.value.trim(),
+      pacing: selfPaced() ? 'self_paced' : 'pushed',
       exam_time_limit_s: Math.round(examMin * 60),
       questions: plan.map((p) => ({ question_id: p.id, time_limit_s: p.time_limit_s })),
       candidates,

@@ -14,27 +14,35 @@ import (
 // same gate: nothing is exported that the viewer's page would not show.
 
 // InterviewCSVHeader is the header of an interview's CSV export (contract,
-// docs/protocol.md): one row per candidate × question × scorecard.
+// docs/protocol.md): one row per candidate × question × scorecard. Columns
+// are only ever added, at the end.
 var InterviewCSVHeader = []string{"interview", "candidate", "email", "technology", "level", "prompt", "final answer",
-	"submitted", "time used s", "interviewer", "score", "comment", "recommendation"}
+	"submitted", "time used s", "interviewer", "score", "comment", "recommendation",
+	"pacing", "extra_time_pct", "extra_time_s"}
 
 // InterviewCSV is the rows of an interview's CSV export, in the order of
-// the report: per candidate, per pushed question, one row per visible
+// the report: per candidate, per question asked (pushed, or every planned
+// one of a self-paced exam), one row per visible
 // submitted scorecard (the author's latest version), or one row with the
 // scorecard columns empty when there is none. A candidate with no pushed
 // question has a row per scorecard with the question columns empty, or a
 // single row naming them.
 func InterviewCSV(r Report) [][]string {
 	var rows [][]string
+	pacing := r.Interview.Pacing
+	if pacing == "" {
+		pacing = store.PacingPushed
+	}
 	for _, cr := range r.Candidates {
 		cand := []string{r.Interview.Title, cr.Candidate.Name, cr.Candidate.Email}
+		exam := []string{pacing, strconv.Itoa(cr.Candidate.ExtraTimePct), strconv.Itoa(cr.Candidate.ExtraTimeS)}
 		noQuestion := []string{"", "", "", "", "", ""}
 		if len(cr.Questions) == 0 {
 			if len(cr.Cards) == 0 {
-				rows = append(rows, join(cand, noQuestion, []string{"", "", "", ""}))
+				rows = append(rows, join(cand, noQuestion, []string{"", "", "", ""}, exam))
 			}
 			for _, c := range cr.Cards {
-				rows = append(rows, join(cand, noQuestion, []string{c.AuthorName, "", "", c.Recommendation}))
+				rows = append(rows, join(cand, noQuestion, []string{c.AuthorName, "", "", c.Recommendation}, exam))
 			}
 			continue
 		}
@@ -46,11 +54,11 @@ func InterviewCSV(r Report) [][]string {
 			question := []string{q.Question.Technology, q.Question.Level, q.Question.Prompt, q.Answer, submitted,
 				strconv.FormatInt((q.UsedMS+500)/1000, 10)}
 			if len(cr.Cards) == 0 {
-				rows = append(rows, join(cand, question, []string{"", "", "", ""}))
+				rows = append(rows, join(cand, question, []string{"", "", "", ""}, exam))
 			}
 			for i, c := range cr.Cards {
 				s := q.Scores[i]
-				rows = append(rows, join(cand, question, []string{c.AuthorName, scoreCell(s.Score), s.Comment, c.Recommendation}))
+				rows = append(rows, join(cand, question, []string{c.AuthorName, scoreCell(s.Score), s.Comment, c.Recommendation}, exam))
 			}
 		}
 	}
@@ -157,12 +165,15 @@ type Document struct {
 	Transcript []DocEvent              `json:"transcript"`
 }
 
-// Person is a participant in the export.
+// Person is a participant in the export; a candidate's also carries their
+// accommodation (0 for none), the panel's does not.
 type Person struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Email     string     `json:"email"`
-	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	ID           int64      `json:"id"`
+	Name         string     `json:"name"`
+	Email        string     `json:"email"`
+	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+	ExtraTimePct *int       `json:"extra_time_pct,omitempty"`
+	ExtraTimeS   *int       `json:"extra_time_s,omitempty"`
 }
 
 // DocAnswer is a candidate's final answer to a question.
@@ -201,6 +212,8 @@ func Export(in Input, v Viewer) (Document, []int64) {
 	for _, p := range in.Participants {
 		pp := Person{ID: p.ID, Name: p.Name, Email: p.Email, RevokedAt: p.RevokedAt}
 		if p.Role == store.PartCandidate {
+			pct, s := p.ExtraTimePct, p.ExtraTimeS
+			pp.ExtraTimePct, pp.ExtraTimeS = &pct, &s
 			d.Candidates = append(d.Candidates, pp)
 		} else {
 			d.Panel = append(d.Panel, pp)

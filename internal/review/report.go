@@ -66,7 +66,8 @@ type Card struct {
 	Mine    bool
 }
 
-// QuestionReport is one pushed question for one candidate.
+// QuestionReport is one question asked of one candidate: pushed, or any
+// planned question of a self-paced exam.
 type QuestionReport struct {
 	Question    store.PlannedQuestion
 	Answer      string
@@ -125,7 +126,9 @@ func Build(in Input, v Viewer) Report {
 			}
 		}
 		for _, q := range in.Questions {
-			if q.PushedAt == nil && !tl.pushed[q.Position] {
+			// A self-paced exam asks every planned question; a pushed
+			// interview those it pushed.
+			if !selfPaced(in.Interview) && q.PushedAt == nil && !tl.pushed[q.Position] {
 				continue
 			}
 			k := answerKey{p.ID, q.Position}
@@ -259,13 +262,21 @@ type eventData struct {
 	Chars       int    `json:"chars"`
 }
 
-// replay walks the transcript. A question's clock runs for a candidate
-// from its push until they submit, its timer (or the exam's) runs out,
-// another question is pushed or the interview ends; timer pauses stop it.
-// Focus lost runs until the candidate's next focus_back (or the end).
+func selfPaced(iv store.Interview) bool { return iv.Pacing == store.PacingSelfPaced }
+
+// replay walks the transcript. In a pushed interview a question's clock
+// runs for a candidate from its push until they submit, its timer (or the
+// exam's) runs out, another question is pushed or the interview ends; timer
+// pauses stop it. In a self-paced exam it runs from the candidate's
+// question.opened until they open another, submit it, their timer runs out
+// or the interview ends (selfPacedClocks). Focus lost runs until the
+// candidate's next focus_back (or the end).
 func replay(in Input, cands []int64) timeline {
-	tl := timeline{pushed: map[int]bool{}, limit: map[int]int64{}, used: map[answerKey]int64{}, away: map[answerKey]int64{},
-		pastes: map[answerKey]int{}, pasted: map[answerKey]int{}, lost: map[answerKey]int{}, cutOff: map[answerKey]bool{}}
+	if selfPaced(in.Interview) {
+		return selfPacedClocks(in, cands)
+	}
+	tl := newTimeline()
+	sig := &signalCounts{tl: &tl, away: map[int64]lostAt{}}
 	type clock struct {
 		active bool
 		since  time.Time
@@ -276,11 +287,6 @@ func replay(in Input, cands []int64) timeline {
 	for _, c := range cands {
 		clocks[c] = &clock{}
 	}
-	type lostAt struct {
-		at       time.Time
-		position int
-	}
-	away := map[int64]lostAt{}
 	stop := func(c int64, at time.Time) {
 		cl := clocks[c]
 		if cl == nil || !cl.active {
@@ -359,31 +365,60 @@ func replay(in Input, cands []int64) timeline {
 			if d.Position == cur {
 				finish(d.CandidateID, at)
 			}
-		case "candidate.pasted":
-			k := answerKey{d.CandidateID, d.Position}
-			tl.pastes[k]++
-			tl.pasted[k] += d.Chars
-		case "candidate.focus_lost":
-			tl.lost[answerKey{d.CandidateID, d.Position}]++
-			if _, ok := away[d.CandidateID]; !ok {
-				away[d.CandidateID] = lostAt{at: at, position: d.Position}
-			}
-		case "candidate.focus_back":
-			if l, ok := away[d.CandidateID]; ok {
-				tl.away[answerKey{d.CandidateID, l.position}] += at.Sub(l.at).Milliseconds()
-				delete(away, d.CandidateID)
-			}
 		case "interview.ended":
 			end, ended = at, true
+		default:
+			sig.event(ev.Type, d, at)
 		}
 	}
 	for _, c := range cands {
 		stop(c, end)
 	}
-	for c, l := range away {
-		if d := end.Sub(l.at).Milliseconds(); d > 0 {
-			tl.away[answerKey{c, l.position}] += d
+	sig.finish(end)
+	return tl
+}
+
+// newTimeline is an empty timeline.
+func newTimeline() timeline {
+	return timeline{pushed: map[int]bool{}, limit: map[int]int64{}, used: map[answerKey]int64{}, away: map[answerKey]int64{},
+		pastes: map[answerKey]int{}, pasted: map[answerKey]int{}, lost: map[answerKey]int{}, cutOff: map[answerKey]bool{}}
+}
+
+// signalCounts counts pastes and time away, the same in both pacings.
+type signalCounts struct {
+	tl   *timeline
+	away map[int64]lostAt
+}
+
+type lostAt struct {
+	at       time.Time
+	position int
+}
+
+func (s *signalCounts) event(typ string, d eventData, at time.Time) {
+	switch typ {
+	case "candidate.pasted":
+		k := answerKey{d.CandidateID, d.Position}
+		s.tl.pastes[k]++
+		s.tl.pasted[k] += d.Chars
+	case "candidate.focus_lost":
+		s.tl.lost[answerKey{d.CandidateID, d.Position}]++
+		if _, ok := s.away[d.CandidateID]; !ok {
+			s.away[d.CandidateID] = lostAt{at: at, position: d.Position}
+		}
+	case "candidate.focus_back":
+		if l, ok := s.away[d.CandidateID]; ok {
+			s.tl.away[answerKey{d.CandidateID, l.position}] += at.Sub(l.at).Milliseconds()
+			delete(s.away, d.CandidateID)
 		}
 	}
-	return tl
+}
+
+// finish counts the time away of those still away at the end.
+func (s *signalCounts) finish(end time.Time) {
+	for c, l := range s.away {
+		if d := end.Sub(l.at).Milliseconds(); d > 0 {
+			s.tl.away[answerKey{c, l.position}] += d
+		}
+	}
 }

@@ -159,3 +159,81 @@ func TestReportTimerReopened(t *testing.T) {
 		t.Errorf("A %+v", a)
 	}
 }
+
+// TestReportSelfPaced: every planned question counts, none pushed, and the
+// time used comes from each candidate's question.opened. B has a personal
+// exam timer (extra time): the room's pause and expiry do not decide for
+// them, their own do; B's question 1 has its own limit and runs out.
+func TestReportSelfPaced(t *testing.T) {
+	in := reportInput()
+	in.Interview.Pacing = store.PacingSelfPaced
+	in.Questions = []store.PlannedQuestion{
+		{Position: 1, Prompt: "P1", TimeLimitS: 60},
+		{Position: 2, Prompt: "P2"},
+		{Position: 3, Prompt: "never opened"},
+	}
+	in.Answers = []store.Answer{
+		{CandidateID: candA, Position: 1, Text: "a1", Submitted: 1},
+		{CandidateID: candA, Position: 2, Text: "a2"},
+		{CandidateID: candB, Position: 1, Text: "b1"},
+	}
+	exam := func(sec float64, typ, state string, cand int64) store.Event {
+		d := map[string]any{"scope": "exam", "position": 0, "state": state, "duration_ms": 600000}
+		if cand != 0 {
+			d["candidate_id"] = cand
+		}
+		return ev(sec, typ, d)
+	}
+	opened := func(sec float64, cand int64, pos int) store.Event {
+		return ev(sec, "question.opened", map[string]any{"candidate_id": cand, "position": pos})
+	}
+	in.Events = []store.Event{
+		ev(0, "interview.started", map[string]any{"status": "live", "pacing": "self_paced"}),
+		exam(0, "timer.started", "running", 0),
+		exam(0, "timer.started", "running", candB),
+		opened(5, candA, 2),
+		opened(10, candB, 1),
+		ev(10, "timer.started", map[string]any{"scope": "question", "position": 1, "candidate_id": candB, "state": "running", "duration_ms": 60000}),
+		opened(25, candA, 1),
+		ev(25, "timer.started", map[string]any{"scope": "question", "position": 1, "candidate_id": candA, "state": "running", "duration_ms": 60000}),
+		ev(35, "answer.submitted", map[string]any{"candidate_id": candA, "position": 1}),
+		exam(40, "timer.paused", "paused", candB),
+		exam(45, "timer.paused", "paused", 0),
+		exam(50, "timer.resumed", "running", candB),
+		exam(55, "timer.resumed", "running", 0),
+		opened(60, candA, 2),
+		ev(62, "candidate.pasted", map[string]any{"candidate_id": candA, "position": 2, "chars": 7}),
+		ev(70, "timer.expired", map[string]any{"scope": "question", "position": 1, "candidate_id": candB, "state": "expired", "duration_ms": 60000}),
+		exam(80, "timer.expired", "expired", 0),
+		opened(90, candB, 2),
+		ev(100, "interview.ended", nil),
+	}
+	r := review.Build(in, review.Viewer{Kind: review.Overseer})
+	want := map[int64][]struct {
+		used    int64
+		outcome string
+	}{
+		// A: q2 5–25 and 60–80 (the room's exam ran out), q1 25–35 submitted.
+		candA: {{10000, review.OutcomeSubmitted}, {40000, review.OutcomeCutOff}, {0, review.OutcomeNone}},
+		// B: q1 10–40 and 50–70 (their own pause; the question's timer ran
+		// out), q2 90–100 (the room's expiry is not theirs).
+		candB: {{50000, review.OutcomeCutOff}, {10000, review.OutcomeNone}, {0, review.OutcomeNone}},
+	}
+	for _, cr := range r.Candidates {
+		w := want[cr.Candidate.ID]
+		if len(cr.Questions) != 3 {
+			t.Fatalf("%s: %d questions, want every planned one", cr.Candidate.Name, len(cr.Questions))
+		}
+		for i, q := range cr.Questions {
+			if q.UsedMS != w[i].used || q.Outcome != w[i].outcome {
+				t.Errorf("%s q%d: used %d %s, want %d %s", cr.Candidate.Name, q.Question.Position, q.UsedMS, q.Outcome, w[i].used, w[i].outcome)
+			}
+		}
+	}
+	if a := r.Candidates[0].Questions[1]; a.Pastes != 1 || a.PastedChars != 7 {
+		t.Errorf("A q2 signals %+v", a)
+	}
+	if l := r.Candidates[0].Questions[0].LimitMS; l != 60000 {
+		t.Errorf("limit %d", l)
+	}
+}

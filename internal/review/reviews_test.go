@@ -172,10 +172,10 @@ func TestInterviewCSVAndExport(t *testing.T) {
 		lines = append(lines, strings.Join(r[1:], "|"))
 	}
 	want := []string{
-		"A||||P1|a1|yes|30|Other|3|c1|yes",
-		"A||||P2|a2|no|20|Other|2|c2|yes",
-		"B||||P1|b1|no|60||||",
-		"B||||P2||no|20||||",
+		"A||||P1|a1|yes|30|Other|3|c1|yes|pushed|0|0",
+		"A||||P2|a2|no|20|Other|2|c2|yes|pushed|0|0",
+		"B||||P1|b1|no|60|||||pushed|0|0",
+		"B||||P2||no|20|||||pushed|0|0",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("overseer's CSV:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))

@@ -191,18 +191,22 @@ func (s *Store) latestScorecard(ctx context.Context, q sqlx.QueryerContext, k Sc
 	return &sc, nil
 }
 
-// checkPositions refuses scores on questions that were never pushed.
+// checkPositions refuses scores on questions that were never asked: not
+// pushed, or, in a self-paced exam (which asks every planned question once
+// it starts), not planned or before the start.
 func (s *Store) checkPositions(ctx context.Context, tx *sqlx.Tx, interviewID int64, scores []Score) error {
 	if len(scores) == 0 {
 		return nil
 	}
-	var pushed []int
-	if err := tx.SelectContext(ctx, &pushed, s.q(`SELECT position FROM interview_questions WHERE interview_id = ? AND pushed_at IS NOT NULL`), interviewID); err != nil {
+	var asked []int
+	if err := tx.SelectContext(ctx, &asked, s.q(`SELECT q.position FROM interview_questions q JOIN interviews i ON i.id = q.interview_id
+		WHERE q.interview_id = ? AND (q.pushed_at IS NOT NULL OR (i.pacing = ? AND i.status <> ?))`),
+		interviewID, PacingSelfPaced, StatusScheduled); err != nil {
 		return err
 	}
 	for _, sc := range scores {
-		if !slices.Contains(pushed, sc.Position) {
-			return invalid("question %d has not been pushed in this interview", sc.Position)
+		if !slices.Contains(asked, sc.Position) {
+			return invalid("question %d has not been asked in this interview", sc.Position)
 		}
 	}
 	return nil

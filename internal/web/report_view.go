@@ -37,7 +37,9 @@ func reviewFuncs() template.FuncMap {
 			}
 			return strconv.Itoa(*s) + " · " + scoreAnchors[*s]
 		},
-		"msText": msText,
+		"msText":     msText,
+		"extraTime":  review.ExtraTimeText,
+		"pacingText": review.PacingText,
 		"meanText": func(m *float64) string {
 			if m == nil {
 				return "–"

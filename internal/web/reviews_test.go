@@ -542,7 +542,8 @@ func TestExportsEqualTheDatabase(t *testing.T) {
 								score = strconv.Itoa(*sc.Score)
 							}
 						}
-						want = append(want, []string{iv.Title, p.Name, p.Email, q.Technology, q.Level, q.Prompt, a.Text, submitted, "", s.AuthorName, score, comment, s.Recommendation})
+						want = append(want, []string{iv.Title, p.Name, p.Email, q.Technology, q.Level, q.Prompt, a.Text, submitted, "", s.AuthorName, score, comment, s.Recommendation,
+							iv.Pacing, strconv.Itoa(p.ExtraTimePct), strconv.Itoa(p.ExtraTimeS)})
 					}
 				}
 			}
