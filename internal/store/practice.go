@@ -290,3 +290,23 @@ func (s *Store) PurgePractice(ctx context.Context, before, windowBefore time.Tim
 	}
 	return total, nil
 }
+
+// PracticeQuestion is a planned question of an attempt; Withdrawn is set
+// when its bank question has since been made private: practice pages show
+// such a question's text to nobody.
+type PracticeQuestion struct {
+	PlannedQuestion
+	Withdrawn bool `db:"withdrawn"`
+}
+
+// PracticeQuestions lists an attempt's questions by position.
+func (s *Store) PracticeQuestions(ctx context.Context, interviewID int64) ([]PracticeQuestion, error) {
+	qs := []PracticeQuestion{}
+	err := s.r.SelectContext(ctx, &qs, s.q(`SELECT iq.interview_id, iq.position, iq.question_id, iq.technology, iq.level, iq.prompt, iq.answer, iq.time_limit_s, iq.pushed_at,
+		CASE WHEN q.visibility = 'private' THEN 1 ELSE 0 END AS withdrawn
+		FROM interview_questions iq LEFT JOIN questions q ON q.id = iq.question_id WHERE iq.interview_id = ? ORDER BY iq.position`), interviewID)
+	if err != nil {
+		return nil, fmt.Errorf("store: practice questions: %w", err)
+	}
+	return qs, nil
+}
