@@ -81,12 +81,18 @@ func TestDraw(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("drew %v", got)
 	}
+	if !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != 4 {
+		t.Fatalf("drew %v: want 4 distinct ids in the order given", got)
+	}
+	// Every id is drawn sometimes.
 	seen := map[int64]bool{}
-	for _, id := range got {
-		if seen[id] || !slices.Contains(ids, id) {
-			t.Fatalf("drew %v", got)
+	for range 200 {
+		for _, id := range Draw(ids, 2) {
+			seen[id] = true
 		}
-		seen[id] = true
+	}
+	if len(seen) != len(ids) {
+		t.Fatalf("200 draws of 2 reached only %v", seen)
 	}
 	if got := Draw(ids, 20); len(got) != 6 {
 		t.Fatalf("more asked than there are: %v", got)

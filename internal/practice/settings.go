@@ -88,9 +88,22 @@ func Parse(get func(string) string) (Settings, error) {
 	return s, nil
 }
 
-// Draw picks up to n of ids at random, in random order.
+// Draw picks up to n of ids at random and keeps them in the order given
+// (the bank's: beginner questions first), so a mixed exam goes from the
+// easier questions to the harder ones.
 func Draw(ids []int64, n int) []int64 {
-	out := slices.Clone(ids)
-	rand.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
-	return out[:min(n, len(out))]
+	if n >= len(ids) {
+		return slices.Clone(ids)
+	}
+	picked := make([]bool, len(ids))
+	for _, i := range rand.Perm(len(ids))[:n] {
+		picked[i] = true
+	}
+	out := make([]int64, 0, n)
+	for i, id := range ids {
+		if picked[i] {
+			out = append(out, id)
+		}
+	}
+	return out
 }

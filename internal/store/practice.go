@@ -61,8 +61,8 @@ type NewPractice struct {
 }
 
 // PracticeQuestionIDs lists the public questions of a technology (and
-// level, unless empty) to draw an attempt from: ids only, read from the
-// public (technology, level) index.
+// level, unless empty) to draw an attempt from, in the listing order
+// (beginner first): ids only, read from the public listing index.
 func (s *Store) PracticeQuestionIDs(ctx context.Context, technology, level string) ([]int64, error) {
 	ids := []int64{}
 	q, args := `SELECT id FROM questions WHERE `+visibilityCond(bank.Public)+` AND technology = ?`, []any{technology}
@@ -70,7 +70,7 @@ func (s *Store) PracticeQuestionIDs(ctx context.Context, technology, level strin
 		q += ` AND level = ?`
 		args = append(args, level)
 	}
-	if err := s.r.SelectContext(ctx, &ids, s.q(q+` ORDER BY id`), args...); err != nil {
+	if err := s.r.SelectContext(ctx, &ids, s.q(q+questionOrder), args...); err != nil {
 		return nil, fmt.Errorf("store: practice questions: %w", err)
 	}
 	return ids, nil
