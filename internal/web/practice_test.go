@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -514,4 +517,41 @@ func (c *wsClient) openQuestion(position int) {
 		started = started || typ == "timer.started"
 		return acked && started
 	})
+}
+
+// TestServePurgesAbandonedPractice: an instance purges, as it starts serving,
+// the attempts left alone longer than --practice-retention.
+func TestServePurgesAbandonedPractice(t *testing.T) {
+	cfg := configFor(t, store.SQLite)
+	e := newEnvOn(t, cfg)
+	goBank(e)
+	c := e.client()
+	old, kept := c.startPractice(goForm("5")), c.startPractice(goForm("5"))
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(cfg.DataDir, "ace.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE practice_attempts SET last_active_at = ? WHERE interview_id = ?`, time.Now().Add(-cfg.PracticeRetention-time.Hour).UTC(), old); err != nil {
+		t.Fatal(err)
+	}
+	// A second instance on the same database purges as it starts.
+	newEnvOn(t, cfg)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := e.store.GetInterview(context.Background(), old)
+		if errors.Is(err, store.ErrNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the abandoned attempt %d is still there: %v", old, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := e.store.GetPractice(context.Background(), kept); err != nil {
+		t.Fatalf("the recent attempt was purged: %v", err)
+	}
+	if r := c.get(fmt.Sprintf("/practice/%d", old)); r.status != http.StatusNotFound {
+		t.Fatalf("a purged attempt's room: %d", r.status)
+	}
 }
