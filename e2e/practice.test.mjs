@@ -186,6 +186,9 @@ describe('practice mode', { timeout: 300_000 }, () => {
     await enter();
     assert.equal(await questions.getByRole('button', { name: /^Question \d+/ }).count(), QUESTIONS.length, 'every public question of the technology, no private one');
     await visit(page, 'practice-room');
+    await page.setViewportSize({ width: 320, height: 720 });
+    await noHorizontalScroll(page, 320, 'practice room at 320 px');
+    await page.setViewportSize({ width: 1024, height: 800 });
 
     await questions.getByRole('button', { name: 'Question 1' }).click();
     await page.locator('#answer').fill('ALPHA-TYPED: a lightweight thread');
