@@ -34,6 +34,8 @@ func newApp(stdin io.Reader, stdout io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "log-level", Value: def.LogLevel, Usage: "debug, info, warn or error", Sources: cli.EnvVars("ACE_LOG_LEVEL")},
 			&cli.StringSliceFlag{Name: "trusted-proxy", Usage: "address of a reverse proxy whose X-Forwarded-For is believed (repeatable)", Sources: cli.EnvVars("ACE_TRUSTED_PROXIES")},
 			&cli.StringFlag{Name: "metrics-addr", Usage: "serve /metrics on this separate host:port only (default: /metrics is not served)", Sources: cli.EnvVars("ACE_METRICS_ADDR")},
+			&cli.DurationFlag{Name: "practice-retention", Value: def.PracticeRetention, Usage: "delete practice attempts their taker has not opened for this long", Sources: cli.EnvVars("ACE_PRACTICE_RETENTION")},
+			&cli.IntFlag{Name: "practice-limit", Value: def.PracticeLimit, Usage: "practice attempts one client address may start per hour", Sources: cli.EnvVars("ACE_PRACTICE_LIMIT")},
 			&cli.StringFlag{Name: "metrics-token", Usage: "require Authorization: Bearer <token> for /metrics; without --metrics-addr, serves /metrics on --addr", Sources: cli.EnvVars("ACE_METRICS_TOKEN")},
 		},
 		Commands: []*cli.Command{serveCmd(), migrateCmd(), importCmd(), exportCmd(), userCmd(), tokenCmd(), loadtestCmd()},
@@ -43,15 +45,17 @@ func newApp(stdin io.Reader, stdout io.Writer) *cli.Command {
 // loadConfig reads the global flags into a validated Config.
 func loadConfig(cmd *cli.Command) (config.Config, error) {
 	c := config.Config{
-		Addr:           cmd.String("addr"),
-		DataDir:        cmd.String("data-dir"),
-		DatabaseURL:    cmd.String("database-url"),
-		NATSURL:        cmd.String("nats-url"),
-		BaseURL:        cmd.String("base-url"),
-		LogLevel:       cmd.String("log-level"),
-		TrustedProxies: cmd.StringSlice("trusted-proxy"),
-		MetricsAddr:    cmd.String("metrics-addr"),
-		MetricsToken:   cmd.String("metrics-token"),
+		Addr:              cmd.String("addr"),
+		DataDir:           cmd.String("data-dir"),
+		DatabaseURL:       cmd.String("database-url"),
+		NATSURL:           cmd.String("nats-url"),
+		BaseURL:           cmd.String("base-url"),
+		LogLevel:          cmd.String("log-level"),
+		TrustedProxies:    cmd.StringSlice("trusted-proxy"),
+		MetricsAddr:       cmd.String("metrics-addr"),
+		MetricsToken:      cmd.String("metrics-token"),
+		PracticeRetention: cmd.Duration("practice-retention"),
+		PracticeLimit:     int(cmd.Int("practice-limit")),
 	}
 	return c, c.Validate()
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Config is everything an instance needs to run.
@@ -26,11 +27,17 @@ type Config struct {
 	// MetricsToken, when set, is required as a bearer token for /metrics;
 	// without MetricsAddr it serves /metrics on the main listener.
 	MetricsToken string
+	// PracticeRetention is how long a practice attempt its taker has left
+	// alone is kept before the purge deletes it.
+	PracticeRetention time.Duration
+	// PracticeLimit is how many practice attempts one client address may
+	// start per hour.
+	PracticeLimit int
 }
 
 // Default returns the embedded defaults.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", LogLevel: "info"}
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./data", LogLevel: "info", PracticeRetention: 30 * 24 * time.Hour, PracticeLimit: 30}
 }
 
 // Validate reports the first setting that cannot work.
@@ -58,6 +65,12 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: --base-url %q: want http(s)://host[:port]", c.BaseURL)
 		}
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.PracticeRetention < time.Hour {
+		return fmt.Errorf("config: --practice-retention %s: keep practice attempts for at least 1h", c.PracticeRetention)
+	}
+	if c.PracticeLimit < 1 {
+		return fmt.Errorf("config: --practice-limit %d: allow at least 1 practice attempt per hour", c.PracticeLimit)
 	}
 	if _, err := c.SlogLevel(); err != nil {
 		return err

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestValidate(t *testing.T) {
 	cases := []struct {
@@ -19,6 +22,9 @@ func TestValidate(t *testing.T) {
 		{"metrics addr", func(c *Config) { c.MetricsAddr = "127.0.0.1:9090" }, true},
 		{"bad metrics addr", func(c *Config) { c.MetricsAddr = "9090" }, false},
 		{"metrics addr is addr", func(c *Config) { c.MetricsAddr = c.Addr }, false},
+		{"practice retention", func(c *Config) { c.PracticeRetention = 2 * time.Hour }, true},
+		{"practice retention too short", func(c *Config) { c.PracticeRetention = time.Minute }, false},
+		{"no practice limit", func(c *Config) { c.PracticeLimit = 0 }, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

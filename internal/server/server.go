@@ -125,7 +125,8 @@ func metricsMux(cfg config.Config, m *web.Metrics) *http.ServeMux {
 }
 
 // Serve answers HTTP and WebSocket requests, and runs the instance's
-// background work (expired sessions, kicks left by the ace command), until
+// background work (expired sessions, kicks left by the ace command,
+// abandoned practice attempts), until
 // Close or until a listener fails.
 func (in *Instance) Serve() error {
 	in.mu.Lock()
@@ -140,12 +141,16 @@ func (in *Instance) Serve() error {
 	in.serving = make(chan struct{})
 	loopCtx, stop := context.WithCancel(context.Background())
 	in.stopLoops = stop
-	in.loops.Add(2)
+	in.loops.Add(3)
 	in.mu.Unlock()
 	defer close(in.serving)
 
 	go func() { defer in.loops.Done(); web.PurgeSessions(loopCtx, in.Store, in.log, time.Hour) }()
 	go func() { defer in.loops.Done(); web.RelayKicks(loopCtx, in.Store, in.Hub, in.log, time.Second) }()
+	go func() {
+		defer in.loops.Done()
+		web.PurgePractice(loopCtx, in.Store, in.log, in.cfg.PracticeRetention, time.Hour)
+	}()
 
 	served := make(chan error, 2)
 	go func() { served <- in.app.Listener(in.ln) }()

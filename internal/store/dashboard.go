@@ -15,7 +15,7 @@ type DashboardInterview struct {
 	OnPanel    bool `db:"on_panel"`
 }
 
-const dashboardCols = `i.id, i.title, i.status, i.exam_time_limit_s, i.last_seq, i.current_position, i.created_by, i.created_at, i.ended_at,
+const dashboardCols = `i.id, i.title, i.status, i.exam_time_limit_s, i.last_seq, i.current_position, COALESCE(i.created_by, 0) AS created_by, i.created_at, i.ended_at,
 	(SELECT count(*) FROM participants c WHERE c.interview_id = i.id AND c.role = 'candidate') AS candidates,
 	CASE WHEN vp.id IS NULL THEN 0 ELSE (SELECT count(*) FROM participants c WHERE c.interview_id = i.id AND c.role = 'candidate'
 		AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id
@@ -30,7 +30,7 @@ const dashboardFrom = ` FROM interviews i LEFT JOIN participants vp ON vp.interv
 // scheduled ones oldest first (the next to run), ended ones by when they
 // ended, newest first.
 func (s *Store) InterviewsByStatus(ctx context.Context, sc ReviewScope, status string, limit int) ([]DashboardInterview, error) {
-	where := ` WHERE i.status = ?`
+	where := ` WHERE i.status = ? AND i.practice = 0`
 	if sc.Role == RoleInterviewer {
 		where += ` AND vp.id IS NOT NULL`
 	}
@@ -53,7 +53,7 @@ func (s *Store) InterviewsByStatus(ctx context.Context, sc ReviewScope, status s
 // scorecard for, the longest waiting first.
 func (s *Store) AwaitingScorecard(ctx context.Context, userID int64, limit int) ([]DashboardInterview, error) {
 	out := []DashboardInterview{}
-	err := s.r.SelectContext(ctx, &out, s.q(`SELECT `+dashboardCols+dashboardFrom+` WHERE i.status = 'ended' AND vp.id IS NOT NULL
+	err := s.r.SelectContext(ctx, &out, s.q(`SELECT `+dashboardCols+dashboardFrom+` WHERE i.status = 'ended' AND i.practice = 0 AND vp.id IS NOT NULL
 		AND EXISTS (SELECT 1 FROM participants c WHERE c.interview_id = i.id AND c.role = 'candidate'
 		AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.interview_id = i.id AND s.candidate_id = c.id
 		AND s.author_id = vp.id AND s.status = 'submitted'))

@@ -7,3 +7,14 @@ import (
 
 // MigrateFS applies the migrations of dir, for tests of the migration order.
 func (s *Store) MigrateFS(ctx context.Context, dir fs.FS) (int, error) { return s.migrate(ctx, dir) }
+
+// RawExec and RawGet run one ?-query on the writer, for tests that set up
+// rows as an older schema held them.
+func (s *Store) RawExec(ctx context.Context, query string, args ...any) error {
+	_, err := s.w.ExecContext(ctx, s.q(query), args...)
+	return err
+}
+
+func (s *Store) RawGet(ctx context.Context, dest any, query string, args ...any) error {
+	return s.w.GetContext(ctx, dest, s.q(query), args...)
+}

@@ -27,17 +27,21 @@ const MaxCandidates = 200
 
 // Interview is a live session or exam.
 type Interview struct {
-	ID              int64     `db:"id" json:"id"`
-	Title           string    `db:"title" json:"title"`
-	Status          string    `db:"status" json:"status"`
-	Pacing          string    `db:"pacing" json:"pacing"`
-	ExamTimeLimitS  int       `db:"exam_time_limit_s" json:"exam_time_limit_s"`
-	LastSeq         int64     `db:"last_seq" json:"last_seq"`
-	CurrentPosition int       `db:"current_position" json:"current_position"`
-	CreatedBy       int64     `db:"created_by" json:"created_by"`
-	CreatedAt       time.Time `db:"created_at" json:"created_at"`
+	ID              int64  `db:"id" json:"id"`
+	Title           string `db:"title" json:"title"`
+	Status          string `db:"status" json:"status"`
+	Pacing          string `db:"pacing" json:"pacing"`
+	ExamTimeLimitS  int    `db:"exam_time_limit_s" json:"exam_time_limit_s"`
+	LastSeq         int64  `db:"last_seq" json:"last_seq"`
+	CurrentPosition int    `db:"current_position" json:"current_position"`
+	// CreatedBy is the creating user's id; 0 for a practice attempt, which
+	// has no creator.
+	CreatedBy int64     `db:"created_by" json:"created_by"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
 	// EndedAt is when the interview moved to ended (nil before).
 	EndedAt *time.Time `db:"ended_at" json:"ended_at"`
+	// Practice marks a practice attempt (practice.go): never in a staff list.
+	Practice bool `db:"practice" json:"-"`
 }
 
 // Participant is an interviewer or a candidate of one interview.
@@ -112,7 +116,7 @@ type NewInterview struct {
 }
 
 const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at, extra_time_pct, extra_time_s, position`
-const interviewCols = `id, title, status, pacing, exam_time_limit_s, last_seq, current_position, created_by, created_at, ended_at`
+const interviewCols = `id, title, status, pacing, exam_time_limit_s, last_seq, current_position, COALESCE(created_by, 0) AS created_by, created_at, ended_at, practice`
 
 // CreateInterview stores an interview, its planned questions (snapshots of
 // the bank) and its participants in one transaction. ErrNotFound names a
@@ -126,7 +130,7 @@ func (s *Store) CreateInterview(ctx context.Context, in NewInterview) (Interview
 			pacing = PacingPushed
 		}
 		if err := tx.GetContext(ctx, &id, s.q(`INSERT INTO interviews (title, pacing, exam_time_limit_s, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-			in.Title, pacing, in.ExamTimeLimitS, in.CreatedBy, now); err != nil {
+			in.Title, pacing, in.ExamTimeLimitS, nullID(in.CreatedBy), now); err != nil {
 			return err
 		}
 		for i, p := range in.Questions {
@@ -161,6 +165,14 @@ func (s *Store) CreateInterview(ctx context.Context, in NewInterview) (Interview
 	}
 	ps, err := s.Participants(ctx, id)
 	return iv, ps, err
+}
+
+// nullID stores id 0 as NULL (no such row).
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // addPlanned copies bank question p into the interview at position.
@@ -202,12 +214,12 @@ func (s *Store) ListInterviews(ctx context.Context, userID int64, all bool) ([]I
 	ivs := []Interview{}
 	var err error
 	if all {
-		err = s.r.SelectContext(ctx, &ivs, `SELECT `+interviewCols+` FROM interviews ORDER BY id DESC`)
+		err = s.r.SelectContext(ctx, &ivs, `SELECT `+interviewCols+` FROM interviews WHERE practice = 0 ORDER BY id DESC`)
 	} else {
 		// The panel decides, not who created it: a creator removed from the
 		// panel no longer runs the interview.
 		err = s.r.SelectContext(ctx, &ivs, s.q(`SELECT `+interviewCols+` FROM interviews
-			WHERE id IN (SELECT interview_id FROM participants WHERE user_id = ? AND revoked_at IS NULL) ORDER BY id DESC`), userID)
+			WHERE practice = 0 AND id IN (SELECT interview_id FROM participants WHERE user_id = ? AND revoked_at IS NULL) ORDER BY id DESC`), userID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: list interviews: %w", err)

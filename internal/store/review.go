@@ -312,7 +312,8 @@ func (s *Store) InterviewTechnologies(ctx context.Context, interviewIDs []int64)
 // the list's filter.
 func (s *Store) ReviewTechnologies(ctx context.Context) ([]string, error) {
 	out := []string{}
-	if err := s.r.SelectContext(ctx, &out, `SELECT DISTINCT technology FROM interview_questions ORDER BY technology`); err != nil {
+	if err := s.r.SelectContext(ctx, &out, `SELECT DISTINCT q.technology FROM interview_questions q
+		WHERE NOT EXISTS (SELECT 1 FROM interviews i WHERE i.id = q.interview_id AND i.practice = 1) ORDER BY q.technology`); err != nil {
 		return nil, fmt.Errorf("store: review technologies: %w", err)
 	}
 	return out, nil
@@ -386,7 +387,7 @@ LEFT JOIN (SELECT sc.candidate_id, count(DISTINCT sc.id) AS submitted, coalesce(
 	WHERE sc.interview_id = ? AND sc.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM scorecards nx WHERE nx.interview_id = sc.interview_id
 		AND nx.candidate_id = sc.candidate_id AND nx.author_id = sc.author_id AND nx.status = 'submitted' AND nx.version > sc.version)
 	GROUP BY sc.candidate_id) sm ON sm.candidate_id = c.id
-WHERE i.id = ? AND i.status = 'ended' AND c.role = 'candidate'`
+WHERE i.id = ? AND i.status = 'ended' AND i.practice = 0 AND c.role = 'candidate'`
 
 // userList is SQL aggregating the panel rows' user ids with commas: the
 // one place where the entries' SQL differs by dialect.

@@ -164,6 +164,10 @@ func (h *handler) interviewAccess(c *fiber.Ctx) (store.Interview, error) {
 	if err != nil {
 		return iv, err
 	}
+	if iv.Practice {
+		// Practice attempts are their takers' alone: no staff page shows one.
+		return iv, errCode(fiber.StatusNotFound, "not_found", "no interview "+strconv.FormatInt(id, 10))
+	}
 	u := currentUser(c)
 	if u.Role == store.RoleInterviewer {
 		if _, err := h.Store.ParticipantByUser(c.UserContext(), id, u.ID); err != nil {

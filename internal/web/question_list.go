@@ -139,6 +139,8 @@ type listing struct {
 	Page, Pages  int
 	PrevURL      string
 	NextURL      string
+	// Missed holds the practice self-ratings of the page's questions (staff page only).
+	Missed map[int64]store.MissStat
 }
 
 // loadListing reads filters and the page number and fetches one page.

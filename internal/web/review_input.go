@@ -58,6 +58,10 @@ func (h *handler) readableInterview(c *fiber.Ctx, id int64) (store.Interview, er
 	if err != nil {
 		return iv, err
 	}
+	if iv.Practice {
+		// Practice attempts are their takers' alone: no staff page shows one.
+		return iv, errCode(fiber.StatusNotFound, "not_found", "no interview "+strconv.FormatInt(id, 10))
+	}
 	if u := currentUser(c); u.Role == store.RoleInterviewer {
 		if _, err := h.Store.ParticipantByUser(c.UserContext(), id, u.ID); err != nil {
 			return iv, errCode(fiber.StatusForbidden, "forbidden", "you are not an interviewer of interview "+strconv.FormatInt(id, 10))

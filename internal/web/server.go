@@ -169,6 +169,18 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/", h.home)
 	app.Get("/questions", h.questionsPage)
 
+	// Practice mode: anonymous, by the practice cookie (practice_access.go).
+	app.Get("/practice", func(c *fiber.Ctx) error { return c.Redirect("/practice/new", fiber.StatusSeeOther) })
+	app.Get("/practice/new", h.practiceNewPage)
+	app.Post("/practice", h.practiceCreate)
+	app.Get("/practice/shared/:token", h.practiceSharedPage)
+	app.Get("/practice/:id", h.practiceRoomPage)
+	app.Post("/practice/:id/finish", h.practiceFinish)
+	app.Get("/practice/:id/results", h.practiceResultsPage)
+	app.Post("/practice/:id/rate", h.practiceRate)
+	app.Post("/practice/:id/share", h.practiceShare)
+	app.Post("/practice/:id/retry", h.practiceRetry)
+
 	// Both POSTs count their attempts in the database (login_throttle.go).
 	app.Get("/login", h.loginPage)
 	app.Post("/login", h.login)
@@ -254,7 +266,8 @@ func (h *handler) skipCSRF(c *fiber.Ctx) bool {
 	}
 	// The candidate's room page makes no state-changing request with the
 	// cookie either (the room runs over the WebSocket).
-	return safe && (p == "/" || p == "/questions" || strings.HasPrefix(p, "/join/") ||
+	// A share link's readers change nothing either.
+	return safe && (p == "/" || p == "/questions" || strings.HasPrefix(p, "/join/") || strings.HasPrefix(p, "/practice/shared/") ||
 		(strings.HasPrefix(p, "/interviews/") && strings.HasSuffix(p, "/room")))
 }
 

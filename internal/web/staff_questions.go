@@ -18,6 +18,15 @@ func (h *handler) staffQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// How often practice takers rated each question Missed: the bank's
+	// difficulty signal.
+	ids := make([]int64, len(l.Questions))
+	for i, q := range l.Questions {
+		ids[i] = q.ID
+	}
+	if l.Missed, err = h.Store.PracticeMissStats(c.UserContext(), ids); err != nil {
+		return err
+	}
 	return h.render(c, fiber.StatusOK, "staff_questions", page{Title: "Manage questions", Data: l})
 }
 

@@ -26,7 +26,7 @@ type views struct {
 
 var pageNames = []string{"home", "questions", "login", "setup", "error", "staff_questions", "question_form", "import", "users",
 	"interviews", "interview_new", "interview_manage", "interview_console", "interview_room", "room_closed", "interview_report", "reports",
-	"reviews", "compare", "dashboard"}
+	"reviews", "compare", "dashboard", "practice_new", "practice_results", "practice_shared"}
 
 func newViews() (*views, error) {
 	v := &views{pages: map[string]*template.Template{}, static: map[string][]byte{}, hashes: map[string]string{}}
@@ -73,6 +73,9 @@ func newViews() (*views, error) {
 		"paragraphs": func(s string) []string { return splitParagraphs(s) },
 	}
 	for k, f := range reviewFuncs() {
+		funcs[k] = f
+	}
+	for k, f := range practiceFuncs() {
 		funcs[k] = f
 	}
 	for k, f := range listFuncs() {

@@ -77,6 +77,9 @@ func (h *handler) originAllowed(c *fiber.Ctx) bool {
 // API token) or a candidate (invite token as bearer or the candidate cookie).
 func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity, error) {
 	ctx := c.UserContext()
+	if iv.Practice {
+		return h.practiceIdentity(c, iv)
+	}
 	if u := currentUser(c); u != nil {
 		switch u.Role {
 		case store.RoleAdmin:
@@ -136,4 +139,30 @@ func (h *handler) wsServe() fiber.Handler {
 		id, _ := conn.Locals(localInterview).(int64)
 		h.Hub.Serve(h.ctx, conn, id, ident)
 	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024})
+}
+
+// practiceIdentity admits the holder of a practice attempt as its one
+// candidate, by the practice cookie alone: a staff session does not make
+// anyone staff there (a practice attempt has no panel), and an invite
+// token opens no practice attempt.
+func (h *handler) practiceIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity, error) {
+	a, err := h.Store.GetPractice(c.UserContext(), iv.ID)
+	if err != nil {
+		return room.Identity{}, err
+	}
+	if !h.holds(c, a) {
+		return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "this practice exam was started in another browser")
+	}
+	if iv.Status == store.StatusEnded {
+		return room.Identity{}, errCode(fiber.StatusUnauthorized, "invite_expired", "the practice exam has ended; see its results")
+	}
+	p, err := h.practiceCandidate(c, iv.ID)
+	if err != nil {
+		return room.Identity{}, err
+	}
+	var hash string
+	if p.TokenHash != nil {
+		hash = *p.TokenHash
+	}
+	return room.Identity{ParticipantID: p.ID, Role: store.PartCandidate, Name: p.Name, TokenHash: hash}, nil
 }

@@ -1,0 +1,138 @@
+package practice
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/ace-interviews/ace/internal/store"
+)
+
+// Outcomes of one practice answer.
+const (
+	OutcomeSubmitted = "submitted"
+	OutcomeTimeUp    = "time_up"   // the question's or the exam's timer ran out first
+	OutcomeOpen      = "open"      // answered, not submitted
+	OutcomeNone      = "no_answer" // nothing received
+)
+
+// eventData holds the fields of the transcript events that timing reads.
+type eventData struct {
+	Position    int    `json:"position"`
+	CandidateID int64  `json:"candidate_id"`
+	Scope       string `json:"scope"`
+}
+
+// Timing is what the transcript says of one candidate's questions.
+type Timing struct {
+	UsedMS  map[int]int64 // time each position was the open question
+	Expired map[int]bool  // its own timer ran out
+	ExamUp  bool          // the exam's timer ran out
+}
+
+// TimeUsed walks a self-paced transcript for one candidate. A question's
+// clock runs while it is the candidate's open question: from a
+// question.opened of it until they open another, submit it, its timer or
+// the exam's runs out, or the exam ends (end, for one still running).
+// There is no interviewer in practice, so no pause stops it.
+func TimeUsed(events []store.Event, candidateID int64, end time.Time) Timing {
+	t := Timing{UsedMS: map[int]int64{}, Expired: map[int]bool{}}
+	cur, since := 0, time.Time{}
+	stop := func(at time.Time) {
+		if cur != 0 {
+			if d := at.Sub(since).Milliseconds(); d > 0 {
+				t.UsedMS[cur] += d
+			}
+		}
+		cur = 0
+	}
+	for _, ev := range events {
+		var d eventData
+		if json.Unmarshal(ev.Data, &d) != nil {
+			continue
+		}
+		mine := d.CandidateID == 0 || d.CandidateID == candidateID
+		switch ev.Type {
+		case "question.opened":
+			if d.CandidateID != candidateID {
+				continue
+			}
+			stop(ev.CreatedAt)
+			if !t.ExamUp && !t.Expired[d.Position] {
+				cur, since = d.Position, ev.CreatedAt
+			}
+		case "answer.submitted":
+			if d.CandidateID == candidateID && d.Position == cur {
+				stop(ev.CreatedAt)
+			}
+		case "timer.expired":
+			if !mine {
+				continue
+			}
+			if d.Scope == "exam" {
+				stop(ev.CreatedAt)
+				t.ExamUp = true
+				continue
+			}
+			t.Expired[d.Position] = true
+			if d.Position == cur {
+				stop(ev.CreatedAt)
+			}
+		case "interview.ended":
+			stop(ev.CreatedAt)
+			return t
+		}
+	}
+	stop(end)
+	return t
+}
+
+// Outcome names what became of an answer.
+func Outcome(a *store.Answer, timeUp bool) string {
+	switch {
+	case a != nil && a.Submitted == 1:
+		return OutcomeSubmitted
+	case timeUp:
+		return OutcomeTimeUp
+	case a != nil && a.Text != "":
+		return OutcomeOpen
+	}
+	return OutcomeNone
+}
+
+// Points are what each self-rating adds to the score, in halves: Got it
+// counts 1, Partly ½, Missed 0.
+var halfPoints = map[string]int{store.RatingMissed: 0, store.RatingPartly: 1, store.RatingGot: 2}
+
+// ValidRating reports whether r is one of the three self-ratings.
+func ValidRating(r string) bool {
+	_, ok := halfPoints[r]
+	return ok
+}
+
+// Score is the self-rated total: Halves/2 points of Of questions, Rated of
+// which the taker has rated.
+type Score struct {
+	Halves, Rated, Of int
+}
+
+// Total adds up ratings (by position) over n questions.
+func Total(ratings map[int]string, n int) Score {
+	s := Score{Of: n}
+	for _, r := range ratings {
+		if h, ok := halfPoints[r]; ok {
+			s.Halves += h
+			s.Rated++
+		}
+	}
+	return s
+}
+
+// Points is the score as people write it: "3", "3.5".
+func (s Score) Points() string {
+	whole := s.Halves / 2
+	if s.Halves%2 == 1 {
+		return strconv.Itoa(whole) + ".5"
+	}
+	return strconv.Itoa(whole)
+}
