@@ -41,7 +41,9 @@ func (r *Room) openQuestion(ctx context.Context, m *Member, req Request) *Error 
 		return errf("bad_request", "position must be a planned question's")
 	}
 	cand := m.id.ParticipantID
-	return r.commit(ctx, req.Type, func(rt *store.RoomTx) error {
+	var armed *store.Timer
+	e := r.commit(ctx, req.Type, func(rt *store.RoomTx) error {
+		armed = nil
 		iv, err := rt.Interview(ctx)
 		if err != nil {
 			return err
@@ -89,8 +91,21 @@ func (r *Room) openQuestion(ctx context.Context, m *Member, req Request) *Error 
 		}
 		base := int64(q.TimeLimitS) * 1000
 		extra := c.ExtraMS(base)
-		return startTimer(ctx, rt, store.Timer{Scope: "question", Position: d.Position, CandidateID: cand, DurationMS: base + extra, ExtraMS: extra}, cand)
+		t, err := startTimerGet(ctx, rt, store.Timer{Scope: "question", Position: d.Position, CandidateID: cand, DurationMS: base + extra, ExtraMS: extra}, cand)
+		armed = &t
+		return err
 	})
+	if e == nil && armed != nil {
+		// Before the ack: the candidate's next draft must find the question
+		// open, and the room's own delivery of timer.started may not have
+		// applied it yet. Delivery later sets the same state again.
+		r.mu.Lock()
+		if _, ok := r.timers[keyOf(*armed)]; !ok {
+			r.setTimer(*armed)
+		}
+		r.mu.Unlock()
+	}
+	return e
 }
 
 // endCandidate ends one candidate's exam now: their exam timer becomes

@@ -396,3 +396,27 @@ func TestExtraTimeChangedLive(t *testing.T) {
 		t.Fatalf("Dan's welcome: %s", w.Raw)
 	}
 }
+
+// A draft sent right after question.open is acknowledged finds the question
+// open, although the room's own delivery of timer.started may lag the ack.
+func TestDraftRightAfterOpen(t *testing.T) {
+	c := livetest.NewCluster(t, 2, livetest.FastRooms)
+	a, b := c.Instances[0], c.Instances[1]
+	staffTok := c.Staff("ivy@example.com", store.RoleInterviewer)
+	qs := examQuestions(t, c)
+	for _, q := range qs {
+		q["time_limit_s"] = 300
+	}
+	iv := createInterview(t, a, staffTok, map[string]any{"title": "Open then type", "pacing": "self_paced",
+		"questions": qs, "candidates": []map[string]any{{"name": "Cora"}}})
+	ivy := livetest.Join(t, a, iv.ID, staffTok, 0)
+	cora := livetest.Join(t, b, iv.ID, iv.Candidates[0].InviteToken, 0)
+	ivy.Ack("interview.start", nil)
+	cora.WaitType("interview.started")
+	for pos := range qs {
+		cora.Ack("question.open", map[string]any{"position": pos + 1})
+		if f := cora.Request("answer.draft", map[string]any{"position": pos + 1, "text": "at once", "version": 1}); f.Type != "ack" {
+			t.Fatalf("draft right after opening question %d: %s", pos+1, f.Raw)
+		}
+	}
+}

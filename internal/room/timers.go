@@ -43,12 +43,18 @@ func appendTimerEvent(rt *store.RoomTx, typ string, actor int64, ev timerEvent, 
 
 // startTimer stores a running timer and appends timer.started.
 func startTimer(ctx context.Context, rt *store.RoomTx, t store.Timer, actor int64) error {
+	_, err := startTimerGet(ctx, rt, t, actor)
+	return err
+}
+
+// startTimerGet is startTimer returning the timer as stored.
+func startTimerGet(ctx context.Context, rt *store.RoomTx, t store.Timer, actor int64) (store.Timer, error) {
 	t.State, t.DeadlineMS, t.RemainingMS = store.TimerRunning, rt.Now.UnixMilli()+t.DurationMS, 0
 	t, err := rt.PutTimer(ctx, t)
 	if err != nil {
-		return err
+		return t, err
 	}
-	return appendTimerEvent(rt, "timer.started", actor, timerData(t, rt.Now), t)
+	return t, appendTimerEvent(rt, "timer.started", actor, timerData(t, rt.Now), t)
 }
 
 // startTimers starts the room's timer of a scope and position and, beside
