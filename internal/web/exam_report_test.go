@@ -56,8 +56,7 @@ func TestSelfPacedReportAndExports(t *testing.T) {
 			ac.request("question.open", map[string]any{"position": 2})
 			ac.request("answer.submit", map[string]any{"position": 2, "text": "ada two"})
 			bc.request("question.open", map[string]any{"position": 1})
-			bc.request("answer.draft", map[string]any{"position": 1, "text": "bob one", "version": 1})
-			bc.until(func(typ, _ string, _ []byte) bool { return typ == "answer.saved" })
+			bc.draftSaved(map[string]any{"position": 1, "text": "bob one", "version": 1})
 			staff.request("candidate.extra_time", map[string]any{"candidate_id": bob.ID, "extra_time_pct": 25, "extra_time_s": 0})
 			// A scorecard scores question 1, which no one pushed.
 			sc := `{"recommendation":"yes","summary":"ok","scores":[{"position":1,"score":3,"comment":""},{"position":2,"score":4,"comment":""}]}`

@@ -279,6 +279,22 @@ func (c *wsClient) until(match func(typ, id string, raw []byte) bool) []string {
 	}
 }
 
+// draftSaved sends an answer.draft and waits for both its ack and the
+// answer.saved that follows, in either order: the draft writer may store it
+// before the ack goes out.
+func (c *wsClient) draftSaved(data any) {
+	c.t.Helper()
+	c.n++
+	id := fmt.Sprintf("t%d", c.n)
+	c.send("answer.draft", id, data)
+	acked, saved := false, false
+	c.until(func(t, i string, _ []byte) bool {
+		acked = acked || (t == "ack" && i == id)
+		saved = saved || t == "answer.saved"
+		return acked && saved
+	})
+}
+
 // request sends a message and waits for its ack.
 func (c *wsClient) request(typ string, data any) {
 	c.t.Helper()
@@ -296,8 +312,7 @@ func TestCandidatePageNeverHasTheModelAnswer(t *testing.T) {
 	staff.request("question.push", map[string]any{"position": 1})
 
 	cand := f.dialRoom(f.iv.ID, cara.InviteToken)
-	cand.request("answer.draft", map[string]any{"text": "they are <cheap> threads", "version": 7})
-	cand.until(func(typ, _ string, _ []byte) bool { return typ == "answer.saved" })
+	cand.draftSaved(map[string]any{"text": "they are <cheap> threads", "version": 7})
 
 	c := f.client()
 	c.get("/join/" + cara.InviteToken)

@@ -182,8 +182,7 @@ func TestPracticeAttemptFlow(t *testing.T) {
 				t.Fatalf("plan: %d questions, %v", len(qs), err)
 			}
 			ws.openQuestion(1)
-			ws.request("answer.draft", map[string]any{"position": 1, "text": "my <b>typed</b> answer", "version": 1})
-			ws.until(func(typ, _ string, _ []byte) bool { return typ == "answer.saved" })
+			ws.draftSaved(map[string]any{"position": 1, "text": "my <b>typed</b> answer", "version": 1})
 			ws.request("answer.submit", map[string]any{"position": 1, "text": "my <b>typed</b> answer", "version": 2})
 
 			// Not over yet: the results send the taker back to the room.
@@ -376,8 +375,7 @@ func TestPracticeRatingsShareRetry(t *testing.T) {
 			}
 			ws, _ := c.joinPractice(id)
 			ws.openQuestion(2)
-			ws.request("answer.draft", map[string]any{"position": 2, "text": "typed text never shared", "version": 1})
-			ws.until(func(typ, _ string, _ []byte) bool { return typ == "answer.saved" })
+			ws.draftSaved(map[string]any{"position": 2, "text": "typed text never shared", "version": 1})
 			if r := c.finish(id); r.status != http.StatusOK {
 				t.Fatalf("finish: %d", r.status)
 			}
