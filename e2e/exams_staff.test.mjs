@@ -223,6 +223,11 @@ describe('self-paced exam with extra time, staff side', () => {
     await expectText(row(staff, 'Ada Exam').locator('.p-position'), 'Question 1 of 2');
     await expectText(adaPane.locator('.answer-empty'), 'Nothing typed yet.');
     await visit(staff, 'exams-staff-console');
+
+    // A candidate added while the console is open gets a row with their accommodation at once.
+    const added = await apiCall(staff, 'POST', `/api/v1/interviews/${ivId}/candidates`, { candidates: [{ name: 'Di Late', extra_time_pct: 25 }] });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    await expectText(row(staff, 'Di Late').locator('.p-extra'), 'includes +25 % extra time');
     assert.deepEqual(jsErrors(staff), []);
   });
 

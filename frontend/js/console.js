@@ -14,7 +14,6 @@ import { mountChat } from './chat.js';
 import { mountBankSearch, short } from './bank.js';
 import { mountScorecard } from './scorecard.js';
 import { ExamProgress } from './exam_progress.js';
-import { api } from './api.js';
 
 const root = $('#console');
 const interviewId = Number(root.dataset.interviewId);
@@ -646,28 +645,16 @@ socket.on('presence.changed', (f) => {
 socket.on('participant.added', (f) => {
   const d = f.data;
   if (state.people.has(d.participant_id)) return;
-  state.people.set(d.participant_id, { id: d.participant_id, name: d.name, role: d.role, revoked: false, online: false, position: 0, extra_time_pct: 0, extra_time_s: 0 });
+  state.people.set(d.participant_id, {
+    id: d.participant_id, name: d.name, role: d.role, revoked: false, online: false, position: 0,
+    extra_time_pct: d.extra_time_pct ?? 0, extra_time_s: d.extra_time_s ?? 0,
+  });
   renderPeople();
   if (d.role === 'candidate') {
     renderCandidates();
-    loadAccommodation(d.participant_id);
+    if (selfPaced()) progress.render(d.participant_id);
   }
 });
-
-/** loadAccommodation reads a newly added candidate's extra time (participant.added carries none). */
-async function loadAccommodation(cid) {
-  try {
-    const res = await api('GET', `/api/v1/interviews/${interviewId}`);
-    const got = (res.participants ?? []).find((x) => x.id === cid);
-    const p = state.people.get(cid);
-    if (!got || !p) return;
-    p.extra_time_pct = got.extra_time_pct ?? 0;
-    p.extra_time_s = got.extra_time_s ?? 0;
-    if (selfPaced()) progress.render(cid);
-  } catch {
-    // the row shows no extra time until the next reload
-  }
-}
 
 socket.on('candidate.revoked', (f) => {
   const p = state.people.get(f.data.candidate_id);

@@ -112,6 +112,16 @@ type noteEvent struct {
 }
 
 // presenceData is presence.changed.
+// addedData is participant.added: presence plus the candidate's accommodation.
+type addedData struct {
+	ParticipantID int64  `json:"participant_id"`
+	Name          string `json:"name"`
+	Role          string `json:"role"`
+	Online        bool   `json:"online"`
+	ExtraTimePct  int    `json:"extra_time_pct"`
+	ExtraTimeS    int    `json:"extra_time_s"`
+}
+
 type presenceData struct {
 	ParticipantID int64  `json:"participant_id"`
 	Name          string `json:"name"`

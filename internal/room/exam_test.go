@@ -420,3 +420,39 @@ func TestDraftRightAfterOpen(t *testing.T) {
 		}
 	}
 }
+
+// A candidate added with extra time after the exam started gets their own
+// exam timer at once, longer by their accommodation; the others keep theirs.
+func TestAddedCandidateGetsExtraTime(t *testing.T) {
+	c := livetest.NewCluster(t, 2, livetest.FastRooms)
+	a, b := c.Instances[0], c.Instances[1]
+	staffTok := c.Staff("ivy@example.com", store.RoleInterviewer)
+	iv := createInterview(t, a, staffTok, map[string]any{"title": "Late with extra time", "pacing": "self_paced", "exam_time_limit_s": 600,
+		"questions": examQuestions(t, c), "candidates": []map[string]any{{"name": "Cora"}}})
+	ivy := livetest.Join(t, b, iv.ID, staffTok, 0)
+	cora := livetest.Join(t, b, iv.ID, iv.Candidates[0].InviteToken, 0)
+	ivy.Ack("interview.start", nil)
+	room := decodeTimer(t, ivy.WaitFor("the room's exam timer", func(f livetest.Frame) bool { return isTimer(f, "timer.started", "exam", 0, 0) }).Data)
+
+	var added livetest.Created
+	if st := livetest.API(t, "POST", fmt.Sprintf("%s/api/v1/interviews/%d/candidates", a.URL, iv.ID), staffTok,
+		map[string]any{"candidates": []map[string]any{{"name": "Lou", "extra_time_pct": 50}}}, &added); st != 201 || len(added.Candidates) != 1 {
+		t.Fatalf("add candidate: %d %+v", st, added)
+	}
+	lou := added.Candidates[0]
+	mine := decodeTimer(t, ivy.WaitFor("Lou's exam timer", func(f livetest.Frame) bool { return isTimer(f, "timer.extended", "exam", 0, lou.ID) }).Data)
+	if mine.ExtraMS != 300_000 || mine.DeadlineMS-room.DeadlineMS != 300_000 {
+		t.Fatalf("Lou's exam timer %+v beside the room's %+v", mine, room)
+	}
+	louc := livetest.Join(t, a, iv.ID, lou.InviteToken, 0)
+	w := louc.WaitType("welcome")
+	if !strings.Contains(w.Raw, `"extra_ms":300000`) {
+		t.Fatalf("Lou's welcome lacks his own exam timer: %s", w.Raw)
+	}
+	cora.Ack("chat.send", map[string]any{"text": "sync"})
+	for _, f := range cora.Frames() {
+		if strings.Contains(f.Raw, fmt.Sprintf(`"candidate_id":%d`, lou.ID)) {
+			t.Fatalf("Cora received Lou's timer: %s", f.Raw)
+		}
+	}
+}

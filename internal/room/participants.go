@@ -1,6 +1,7 @@
 package room
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 
@@ -59,8 +60,27 @@ func (h *Hub) Revoke(interviewID, candidateID int64) {
 }
 
 // ParticipantAdded tells the interviewers on every instance that a
-// candidate was added during the session, so consoles show their pane.
-func (h *Hub) ParticipantAdded(interviewID, participantID int64, name, role string) {
+// candidate was added during the session, with their extra time, so
+// consoles show their pane and deadline without asking the API.
+func (h *Hub) ParticipantAdded(interviewID int64, p store.Participant) {
 	h.publishEphemeral(interviewID, ephemeral{Audience: store.AudienceStaff, Type: "participant.added",
-		Data: mustJSON(presenceData{ParticipantID: participantID, Name: name, Role: role})})
+		Data: mustJSON(addedData{ParticipantID: p.ID, Name: p.Name, Role: p.Role, ExtraTimePct: p.ExtraTimePct, ExtraTimeS: p.ExtraTimeS})})
+}
+
+// ApplyExtraTime gives a candidate added to a live interview their
+// accommodation on the timers already running: personal copies of the
+// room's exam timer (and, pushed, of the question on screen), longer by
+// their extra time, as when the accommodation is changed live. Before the
+// interview starts there is nothing to do: starting applies it.
+func (h *Hub) ApplyExtraTime(ctx context.Context, interviewID int64, p store.Participant) error {
+	if p.ExtraTimePct == 0 && p.ExtraTimeS == 0 {
+		return nil
+	}
+	return h.systemAction(ctx, interviewID, func(rt *store.RoomTx) error {
+		iv, err := rt.Interview(ctx)
+		if err != nil || iv.Status != store.StatusLive {
+			return err
+		}
+		return moveForExtraTime(ctx, rt, iv, extraTimeData{CandidateID: p.ID, ExtraTimePct: p.ExtraTimePct, ExtraTimeS: p.ExtraTimeS}, 0)
+	})
 }

@@ -22,11 +22,12 @@ func TestParticipantAdded(t *testing.T) {
 		} `json:"candidates"`
 	}
 	if st := livetest.API(t, "POST", fmt.Sprintf("%s/api/v1/interviews/%d/candidates", a.URL, iv.ID), staffTok,
-		map[string]any{"candidates": []map[string]any{{"name": "Late Lou"}}}, &added); st != 201 || len(added.Candidates) != 1 {
+		map[string]any{"candidates": []map[string]any{{"name": "Late Lou", "extra_time_pct": 25, "extra_time_s": 300}}}, &added); st != 201 || len(added.Candidates) != 1 {
 		t.Fatalf("add candidate: %d %+v", st, added)
 	}
 	f := staff.WaitFor("participant.added", func(f livetest.Frame) bool { return f.Type == "participant.added" })
-	if f.Field("participant_id") != float64(added.Candidates[0].ID) || f.Field("name") != "Late Lou" || f.Field("role") != "candidate" {
+	if f.Field("participant_id") != float64(added.Candidates[0].ID) || f.Field("name") != "Late Lou" || f.Field("role") != "candidate" ||
+		f.Field("extra_time_pct") != float64(25) || f.Field("extra_time_s") != float64(300) {
 		t.Fatalf("participant.added: %s", f.Raw)
 	}
 	livetest.Join(t, a, iv.ID, added.Candidates[0].InviteToken, 0)

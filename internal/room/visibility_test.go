@@ -52,7 +52,7 @@ func TestGateEveryEventEveryMember(t *testing.T) {
 		{"answer.draft", store.AudienceStaff, draftEvent{CandidateID: 2, Position: 1, Text: "CORA-DRAFT"}, onlyStaff},
 		{"note.saved", store.AudienceStaff, noteEvent{AuthorID: 1, CandidateID: 2, Text: "NOTE"}, onlyStaff},
 		{"presence.changed", store.AudienceStaff, presenceData{ParticipantID: 2, Online: true}, onlyStaff},
-		{"participant.added", store.AudienceStaff, presenceData{ParticipantID: 4, Name: "Late Lou", Role: store.PartCandidate}, onlyStaff},
+		{"participant.added", store.AudienceStaff, addedData{ParticipantID: 4, Name: "Late Lou", Role: store.PartCandidate, ExtraTimePct: 50}, onlyStaff},
 		{"participant.removed", store.AudienceStaff, participantRef{ParticipantID: 1}, onlyStaff},
 		{"candidate.revoked", store.AudienceStaff, candidateRef{CandidateID: 2}, onlyStaff},
 		{"answer.saved", audienceOnly(cora.ParticipantID), savedData{Position: 1, Version: 3}, [3]bool{false, true, false}},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"log/slog"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -235,7 +236,13 @@ func (h *handler) apiAddCandidates(c *fiber.Ctx) error {
 	}
 	if h.Hub != nil {
 		for _, p := range ps {
-			h.Hub.ParticipantAdded(iv.ID, p.ID, p.Name, p.Role)
+			// The candidates are stored and their invite tokens are shown only
+			// in this answer: a failure here is logged, not turned into a 500
+			// that would lose the links. Changing the extra time live redoes it.
+			if err := h.Hub.ApplyExtraTime(c.UserContext(), iv.ID, p); err != nil {
+				h.Log.Error("apply extra time to an added candidate", slog.Int64("interview_id", iv.ID), slog.Int64("candidate_id", p.ID), slog.Any("error", err))
+			}
+			h.Hub.ParticipantAdded(iv.ID, p)
 		}
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"candidates": h.candidatesOut(c, ps, tokens)})
