@@ -1,10 +1,10 @@
 package practice
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
 
+	"github.com/ace-interviews/ace/internal/review"
 	"github.com/ace-interviews/ace/internal/store"
 )
 
@@ -16,75 +16,21 @@ const (
 	OutcomeNone      = "no_answer" // nothing received
 )
 
-// eventData holds the fields of the transcript events that timing reads.
-type eventData struct {
-	Position    int    `json:"position"`
-	CandidateID int64  `json:"candidate_id"`
-	Scope       string `json:"scope"`
-}
-
 // Timing is what the transcript says of one candidate's questions.
 type Timing struct {
 	UsedMS  map[int]int64 // time each position was the open question
-	Expired map[int]bool  // its own timer ran out
+	Expired map[int]bool  // a timer cut it off: its own, or the exam's while it was open
 	ExamUp  bool          // the exam's timer ran out
 }
 
-// TimeUsed walks a self-paced transcript for one candidate. A question's
-// clock runs while it is the candidate's open question: from a
-// question.opened of it until they open another, submit it, its timer or
-// the exam's runs out, or the exam ends (end, for one still running).
-// There is no interviewer in practice, so no pause stops it.
+// TimeUsed walks a self-paced transcript for one candidate, the same walk
+// the report makes (review.SelfPacedClock): a question's clock runs while
+// it is the candidate's open question, from a question.opened of it until
+// they open another, submit it, its timer or the exam's runs out, or the
+// exam ends (end, for one still running).
 func TimeUsed(events []store.Event, candidateID int64, end time.Time) Timing {
-	t := Timing{UsedMS: map[int]int64{}, Expired: map[int]bool{}}
-	cur, since := 0, time.Time{}
-	stop := func(at time.Time) {
-		if cur != 0 {
-			if d := at.Sub(since).Milliseconds(); d > 0 {
-				t.UsedMS[cur] += d
-			}
-		}
-		cur = 0
-	}
-	for _, ev := range events {
-		var d eventData
-		if json.Unmarshal(ev.Data, &d) != nil {
-			continue
-		}
-		mine := d.CandidateID == 0 || d.CandidateID == candidateID
-		switch ev.Type {
-		case "question.opened":
-			if d.CandidateID != candidateID {
-				continue
-			}
-			stop(ev.CreatedAt)
-			if !t.ExamUp && !t.Expired[d.Position] {
-				cur, since = d.Position, ev.CreatedAt
-			}
-		case "answer.submitted":
-			if d.CandidateID == candidateID && d.Position == cur {
-				stop(ev.CreatedAt)
-			}
-		case "timer.expired":
-			if !mine {
-				continue
-			}
-			if d.Scope == "exam" {
-				stop(ev.CreatedAt)
-				t.ExamUp = true
-				continue
-			}
-			t.Expired[d.Position] = true
-			if d.Position == cur {
-				stop(ev.CreatedAt)
-			}
-		case "interview.ended":
-			stop(ev.CreatedAt)
-			return t
-		}
-	}
-	stop(end)
-	return t
+	c := review.SelfPacedClock(events, candidateID, end)
+	return Timing{UsedMS: c.UsedMS, Expired: c.CutOff, ExamUp: c.ExamOver}
 }
 
 // Outcome names what became of an answer.

@@ -250,6 +250,7 @@ type timeline struct {
 	used, away           map[answerKey]int64
 	pastes, pasted, lost map[answerKey]int
 	cutOff               map[answerKey]bool
+	examOver             map[int64]bool // self-paced: the candidate's exam timer ran out
 }
 
 // eventData is the union of the fields the report reads from events.
@@ -381,7 +382,7 @@ func replay(in Input, cands []int64) timeline {
 // newTimeline is an empty timeline.
 func newTimeline() timeline {
 	return timeline{pushed: map[int]bool{}, limit: map[int]int64{}, used: map[answerKey]int64{}, away: map[answerKey]int64{},
-		pastes: map[answerKey]int{}, pasted: map[answerKey]int{}, lost: map[answerKey]int{}, cutOff: map[answerKey]bool{}}
+		pastes: map[answerKey]int{}, pasted: map[answerKey]int{}, lost: map[answerKey]int{}, cutOff: map[answerKey]bool{}, examOver: map[int64]bool{}}
 }
 
 // signalCounts counts pastes and time away, the same in both pacings.

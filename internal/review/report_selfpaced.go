@@ -7,6 +7,31 @@ import (
 	"github.com/ace-interviews/ace/internal/store"
 )
 
+// CandidateClock is what a self-paced transcript says of one candidate's
+// questions, by position: how long each was their open question, which a
+// timer cut off (its own, or the exam's while it was open), and whether
+// their exam timer ran out. Practice results read it; the report reads the
+// same walk for every candidate.
+type CandidateClock struct {
+	UsedMS   map[int]int64
+	CutOff   map[int]bool
+	ExamOver bool
+}
+
+// SelfPacedClock walks events (a self-paced transcript in seq order) for
+// one candidate; end closes a clock still running.
+func SelfPacedClock(events []store.Event, candidateID int64, end time.Time) CandidateClock {
+	tl := selfPacedClocks(Input{Events: events, Now: end}, []int64{candidateID})
+	c := CandidateClock{UsedMS: map[int]int64{}, CutOff: map[int]bool{}, ExamOver: tl.examOver[candidateID]}
+	for k, ms := range tl.used {
+		c.UsedMS[k.position] = ms
+	}
+	for k, cut := range tl.cutOff {
+		c.CutOff[k.position] = cut
+	}
+	return c
+}
+
 // selfPacedClocks walks a self-paced exam's transcript. A candidate's clock
 // on a question runs from their question.opened until they open another,
 // submit it (until they open it again), their exam timer pauses or runs out, that question's own timer
@@ -97,8 +122,10 @@ events:
 						}
 						stop(id, c, at)
 						c.over = true
+						tl.examOver[id] = true
 					case d.State == store.TimerRunning:
 						c.paused, c.over = false, false
+						delete(tl.examOver, id)
 						start(id, c, at)
 					}
 				}
