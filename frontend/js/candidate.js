@@ -79,32 +79,23 @@ const examTimer = () => pick('exam', 0);
 const qCountdown = new Countdown($('#q-countdown'), { label: 'Question', announce: (t) => polite.say(t), onZero: () => render() });
 const examCountdown = new Countdown($('#exam-countdown'), { label: 'Exam', announce: (t) => polite.say(t), onZero: () => render() });
 
+/** runOut: a timer as the server stated it has run out, by its state or by the clock. */
+const runOut = (t) => !!t && (t.state === 'expired' || (t.state === 'running' && (t.deadline_ms ?? 0) <= clock.now()));
+
+/** examOver: this candidate's exam timer has run out (or the interviewer ended their exam). */
+const examOver = () => runOut(examTimer());
+
+/** questionOut: the time for one question has run out for this candidate. */
+const questionOut = (pos) => st.timeUp.has(pos) || runOut(pick('question', pos));
+
 function timeIsUp() {
-  const q = questionTimer();
-  const e = examTimer();
-  const out = (t, cd) => !!t && (t.state === 'expired' || (t.state === 'running' && cd.remaining() <= 0));
-  if (out(e, examCountdown)) return 'The exam time is up. Your answers as saved before the deadline count.';
-  if (out(q, qCountdown) || st.timeUp.has(st.current)) {
+  if (examOver()) return 'The exam time is up. Your answers as saved before the deadline count.';
+  if (st.current && questionOut(st.current)) {
     return selfPaced()
       ? 'Time is up for this question. Your answer as saved before its deadline counts; the other questions are still open.'
       : 'Time is up for this question. Your answer as saved before the deadline counts.';
   }
   return '';
-}
-
-/** examOver: this candidate's exam timer has run out (or the interviewer ended their exam). */
-function examOver() {
-  const e = examTimer();
-  return !!e && (e.state === 'expired' || (e.state === 'running' && examCountdown.remaining() <= 0));
-}
-
-/** questionOut: the time for one self-paced question has run out. */
-function questionOut(pos) {
-  const t = pick('question', pos);
-  if (st.timeUp.has(pos)) return true;
-  if (!t) return false;
-  if (t.state === 'expired') return true;
-  return t.state === 'running' && t.deadline_ms !== undefined && t.deadline_ms <= clock.now();
 }
 
 // ---------------------------------------------------------------- rendering
