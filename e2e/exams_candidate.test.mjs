@@ -6,7 +6,7 @@
 // usable at 320 px.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, addUser, launchBrowser, newPage, goto, visit, expectText, waitFor, noHorizontalScroll } from './harness.mjs';
+import { useServerAndBrowser, newPage, goto, visit, expectText, waitFor, noHorizontalScroll } from './harness.mjs';
 import { login, apiCall, addQuestion, watchTraffic } from './rooms.mjs';
 
 const IVY = { email: 'exam-ivy@example.test', name: 'Ivy Examiner', role: 'interviewer', password: 'correct-horse-battery' };
@@ -29,19 +29,7 @@ const nav = (page) => page.getByRole('navigation', { name: 'Questions' });
 const qButton = (page, n) => nav(page).getByRole('button', { name: `Question ${n}`, exact: true });
 const qState = (page, n) => nav(page).locator('li').nth(n - 1).locator('.q-state');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  await addUser(server, IVY);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser([IVY]);
 
 describe('a self-paced exam in the candidate view', { timeout: 240_000 }, () => {
   let iv;
@@ -51,8 +39,8 @@ describe('a self-paced exam in the candidate view', { timeout: 240_000 }, () => 
   let created;
 
   before(async () => {
-    iv = await newPage(browser, { viewport: { width: 1366, height: 768 } });
-    await login(iv, server, IVY);
+    iv = await newPage(env.browser, { viewport: { width: 1366, height: 768 } });
+    await login(iv, env.server, IVY);
     const ids = [];
     for (const q of QUESTIONS) ids.push(await addQuestion(iv, q));
     const r = await apiCall(iv, 'POST', '/api/v1/interviews', {
@@ -68,8 +56,8 @@ describe('a self-paced exam in the candidate view', { timeout: 240_000 }, () => 
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     created = r.body;
-    ada = await newPage(browser, { viewport: { width: 1024, height: 900 } });
-    bo = await newPage(browser, { viewport: { width: 1024, height: 900 } });
+    ada = await newPage(env.browser, { viewport: { width: 1024, height: 900 } });
+    bo = await newPage(env.browser, { viewport: { width: 1024, height: 900 } });
     boTraffic = watchTraffic(bo);
   });
 
@@ -81,7 +69,7 @@ describe('a self-paced exam in the candidate view', { timeout: 240_000 }, () => 
     await join(ada, created.candidates[0].invite_url);
     await join(bo, created.candidates[1].invite_url);
     await expectText(ada.locator('#waiting-text'), 'at your own pace');
-    await goto(iv, server, `/interviews/${created.id}/console`);
+    await goto(iv, env.server, `/interviews/${created.id}/console`);
     await expectText(iv.locator('#conn'), 'Connected');
     await iv.getByRole('button', { name: 'Start interview' }).click();
 

@@ -8,12 +8,10 @@
 // `ace_candidate` cookie, on a plain public page, and speaks the protocol of
 // docs/protocol.md itself.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer,
-  addUser,
-  launchBrowser,
+  useServerAndBrowser,
   newPage,
   goto,
   visit,
@@ -30,19 +28,7 @@ const QUESTIONS = [
   { technology: 'Go', level: 'intermediate', prompt: 'Examstaff bravo: what does a nil map do on write?', answer: 'MODEL-bravo', time_limit_s: 0 },
 ];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  await addUser(server, IVY);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser([IVY]);
 
 function jsErrors(page) {
   return page.errors.filter((e) => !/Failed to load resource|WebSocket connection/.test(e));
@@ -55,9 +41,9 @@ function jsErrors(page) {
  * with the server's ack or error frame.
  */
 async function candidateClient(token, interviewId) {
-  const page = await newPage(browser);
-  await page.context().addCookies([{ name: 'ace_candidate', value: token, url: server.url }]);
-  await goto(page, server, '/questions');
+  const page = await newPage(env.browser);
+  await page.context().addCookies([{ name: 'ace_candidate', value: token, url: env.server.url }]);
+  await goto(page, env.server, '/questions');
   await page.evaluate((id) => new Promise((resolve, reject) => {
     window.__frames = [];
     const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws/interviews/${id}`);
@@ -107,11 +93,11 @@ describe('self-paced exam with extra time, staff side', () => {
   const tokens = {};
 
   it('creates a self-paced exam with accommodations on the create page', async () => {
-    staff = await newPage(browser);
-    await login(staff, server, IVY);
+    staff = await newPage(env.browser);
+    await login(staff, env.server, IVY);
     for (const q of QUESTIONS) await addQuestion(staff, q);
 
-    await goto(staff, server, '/interviews/new');
+    await goto(staff, env.server, '/interviews/new');
     await staff.getByLabel('Title').fill('Examstaff: Go exam');
     await staff.getByLabel('Exam time limit (minutes)').fill('10');
     await staff.getByLabel(/Self-paced \(candidates/).check();
@@ -171,7 +157,7 @@ describe('self-paced exam with extra time, staff side', () => {
     await form.getByRole('button', { name: 'Add candidate' }).click();
     await expectText(staff.locator('#candidates tr[data-name="Cy Exam"] .extra-time'), '+10 min');
     tokens['Cy Exam'] = (await staff.getByLabel('Invite link for Cy Exam').inputValue()).split('/join/')[1];
-    await goto(staff, server, `/interviews/${ivId}`);
+    await goto(staff, env.server, `/interviews/${ivId}`);
     await expectText(staff.locator('#candidates tr[data-name="Cy Exam"] .extra-time'), '+10 min');
     await visit(staff, 'exams-staff-manage');
   });
@@ -180,7 +166,7 @@ describe('self-paced exam with extra time, staff side', () => {
   let bob;
 
   it('runs the exam from the console: progress follows each candidate', async () => {
-    await goto(staff, server, `/interviews/${ivId}/console`);
+    await goto(staff, env.server, `/interviews/${ivId}/console`);
     await expectText(staff.locator('#conn'), 'Connected');
     await staff.locator('#exam-progress').waitFor();
     await expectCount(staff.locator('#progress-table tbody tr'), 3);
@@ -286,7 +272,7 @@ describe('self-paced exam with extra time, staff side', () => {
     await expectText(staff.locator('#iv-status'), 'Ended');
     await ada.close();
     await bob.close();
-    await goto(staff, server, `/interviews/${ivId}/report`);
+    await goto(staff, env.server, `/interviews/${ivId}/report`);
     await expectText(staff.locator('#pacing'), /Self-paced/);
     const adaSec = staff.locator('section.report-candidate').filter({ has: staff.getByRole('heading', { name: 'Ada Exam', exact: true }) });
     await expectText(adaSec.locator('.extra-time'), '+100 %');

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -402,6 +403,32 @@ export async function goto(page, server, pathname, { status = 200 } = {}) {
     assert.equal(resp?.status(), status, `GET ${pathname}: status`);
   }
   return resp;
+}
+
+/**
+ * useServerAndBrowser gives a test file one `ace serve` (with these staff
+ * accounts) and one Chromium, through node:test's before and after hooks.
+ * Its fields are set once that hook has run: read them in tests, not at
+ * the top level. What the whole file needs first goes in setup, run in the
+ * same hook (Node 20 does not wait for one top-level before hook to finish
+ * before the next starts).
+ * @param {Array<{email: string, name: string, role: string, password: string}>} users
+ * @param {(env: {server: any, browser: import('playwright-core').Browser}) => Promise<void>} [setup]
+ * @returns {{server: any, browser: import('playwright-core').Browser}}
+ */
+export function useServerAndBrowser(users, setup) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    for (const u of users) await addUser(env.server, u);
+    env.browser = await launchBrowser();
+    if (setup) await setup(env);
+  });
+  after(async () => {
+    await env.browser?.close().catch(() => {});
+    await env.server?.stop();
+  });
+  return env;
 }
 
 // ---------------------------------------------------------------------------

@@ -12,12 +12,10 @@
 // The results part starts its attempt through the form and answers over the
 // room's WebSocket as a third-party client would, so it does not depend on
 // the candidate view.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer,
-  addUser,
-  launchBrowser,
+  useServerAndBrowser,
   newPage,
   goto,
   submit,
@@ -38,27 +36,16 @@ const QUESTIONS = [
 ];
 const PRIVATE = { technology: TECH, level: 'beginner', prompt: `${SECRET}: the staff-only question`, answer: `${SECRET}-answer`, time_limit_s: 300, visibility: 'private' };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  await addUser(server, IVY);
-  browser = await launchBrowser();
+const env = useServerAndBrowser([IVY], async ({ server, browser }) => {
   const ivy = await newPage(browser);
   await login(ivy, server, IVY);
   for (const q of [...QUESTIONS, PRIVATE]) await addQuestion(ivy, q);
   await ivy.context().close();
 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-});
-
 /** startAttempt fills /practice/new for TECH and lands in the room. */
 async function startAttempt(page, { count = '5', level = 'Mixed levels' } = {}) {
-  await goto(page, server, `/practice/new?technology=${TECH}`);
+  await goto(page, env.server, `/practice/new?technology=${TECH}`);
   assert.equal(await page.getByLabel('Technology').inputValue(), TECH, '?technology= preselects it');
   await page.getByLabel('Level').selectOption({ label: level });
   await page.getByRole('radio', { name: count, exact: true }).check();
@@ -145,11 +132,11 @@ async function finishByPost(page, id) {
 
 describe('practice mode', { timeout: 300_000 }, () => {
   it('is offered per technology on / and /questions; the form is accessible at 320 px', async () => {
-    const page = await newPage(browser, { viewport: { width: 320, height: 720 } });
-    await goto(page, server, '/');
+    const page = await newPage(env.browser, { viewport: { width: 320, height: 720 } });
+    await goto(page, env.server, '/');
     const homeLink = page.locator(`#technologies tr[data-technology="${TECH}"]`).getByRole('link', { name: `Take a practice exam in ${TECH}` });
     assert.equal(await homeLink.count(), 1, 'a practice link in the row of the technology on /');
-    await goto(page, server, '/questions');
+    await goto(page, env.server, '/questions');
     const nav = page.getByRole('navigation', { name: 'Practice exams' });
     await submit(page, nav.getByRole('link', { name: `Take a practice exam in ${TECH}` }));
     assert.equal(new URL(page.url()).pathname, '/practice/new');
@@ -169,7 +156,7 @@ describe('practice mode', { timeout: 300_000 }, () => {
   });
 
   it('runs in the candidate view: answer, refresh and resume, a question expires, finish', async () => {
-    const page = await newPage(browser, { viewport: { width: 1024, height: 800 } });
+    const page = await newPage(env.browser, { viewport: { width: 1024, height: 800 } });
     const traffic = watchTraffic(page);
     const id = await startAttempt(page);
     const room = page.locator('#room');
@@ -201,7 +188,7 @@ describe('practice mode', { timeout: 300_000 }, () => {
     await questions.getByRole('button', { name: 'Question 1' }).click();
     await waitFor(async () => (await page.locator('#answer').inputValue()) === 'ALPHA-TYPED: a lightweight thread', { message: 'the saved answer back after a refresh' });
     const tab2 = await page.context().newPage();
-    await tab2.goto(`${server.url}/practice/${id}`, { waitUntil: 'load' });
+    await tab2.goto(`${env.server.url}/practice/${id}`, { waitUntil: 'load' });
     assert.equal(await tab2.locator('#room').getAttribute('data-interview-id'), String(id), 'a second tab opens the same attempt');
     await tab2.close();
 
@@ -227,16 +214,16 @@ describe('practice mode', { timeout: 300_000 }, () => {
   });
 
   it('results: rate by keyboard, the page totals, retry the missed, share only the shared part', async () => {
-    const page = await newPage(browser, { viewport: { width: 1024, height: 900 } });
+    const page = await newPage(env.browser, { viewport: { width: 1024, height: 900 } });
     const traffic = watchTraffic(page);
     const id = await startAttempt(page);
     const welcome = await answerOverSocket(page, id, { 1: 'ALPHA-TYPED-2', 3: 'CHARLIE-TYPED-2' });
     assert.equal(welcome.data.role, 'candidate');
     // Not finished yet: the results send the taker back to the room.
-    await goto(page, server, `/practice/${id}/results`);
+    await goto(page, env.server, `/practice/${id}/results`);
     assert.equal(new URL(page.url()).pathname, `/practice/${id}`);
     await finishByPost(page, id);
-    await goto(page, server, `/practice/${id}/results`);
+    await goto(page, env.server, `/practice/${id}/results`);
     await visit(page, 'practice-results');
     await expectText(page.locator('#score'), 'Score: 0 of 3 (0 of 3 rated)');
 
@@ -263,7 +250,7 @@ describe('practice mode', { timeout: 300_000 }, () => {
     await submit(page, page.getByRole('button', { name: 'Create a share link' }));
     const link = await page.getByLabel('Share link').inputValue();
     assert.match(link, /\/practice\/shared\/[\w-]{40,}$/);
-    const anon = await newPage(browser, { viewport: { width: 320, height: 720 } });
+    const anon = await newPage(env.browser, { viewport: { width: 320, height: 720 } });
     const anonTraffic = watchTraffic(anon);
     const res = await anon.goto(link, { waitUntil: 'load' });
     assert.equal(res?.status(), 200);
