@@ -50,17 +50,11 @@ func (r *Room) pushQuestion(ctx context.Context, m *Member, req Request) *Error 
 			}
 			pos = p
 		}
-		q, err := rt.PlannedQuestion(ctx, pos)
+		q, err := rt.PushQuestion(ctx, pos, d.TimeLimitS)
 		if errors.Is(err, store.ErrNotFound) {
 			return errf("not_found", "the interview has no question at position %d", pos)
 		}
 		if err != nil {
-			return err
-		}
-		if d.TimeLimitS != nil {
-			q.TimeLimitS = *d.TimeLimitS
-		}
-		if err := rt.PushQuestion(ctx, pos, q.TimeLimitS); err != nil {
 			return err
 		}
 		if err := rt.Append("question.pushed", m.id.ParticipantID, store.AudienceAll, plannedData(q)); err != nil {

@@ -64,24 +64,14 @@ func startTimers(ctx context.Context, rt *store.RoomTx, scope string, position i
 	if err := startTimer(ctx, rt, store.Timer{Scope: scope, Position: position, DurationMS: durationMS}, actor); err != nil {
 		return err
 	}
-	cs, err := rt.Candidates(ctx)
-	if err != nil {
-		return err
-	}
-	ts, err := rt.Timers(ctx)
+	cs, err := rt.TimerCandidates(ctx, scope, position)
 	if err != nil {
 		return err
 	}
 	// A candidate whose personal copy was made by an interviewer's action on
 	// them alone gets it restarted too: it decides for them over the room's.
-	personal := map[int64]bool{}
-	for _, t := range ts {
-		if t.Scope == scope && t.Position == position && t.CandidateID != 0 {
-			personal[t.CandidateID] = true
-		}
-	}
 	for _, c := range cs {
-		if extra := c.ExtraMS(durationMS); (extra != 0 && c.RevokedAt == nil) || personal[c.ID] {
+		if extra := c.ExtraMS(durationMS); (extra != 0 && c.RevokedAt == nil) || c.Personal {
 			t := store.Timer{Scope: scope, Position: position, CandidateID: c.ID, DurationMS: durationMS + extra, ExtraMS: extra}
 			if err := startTimer(ctx, rt, t, actor); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ace-interviews/ace/internal/bank"
 	"github.com/ace-interviews/ace/internal/store"
 	"github.com/ace-interviews/ace/internal/store/storetest"
 )
@@ -207,7 +208,17 @@ func TestSubmitAnswer(t *testing.T) {
 		}
 
 		// Pushing the question again reopens it: drafts count again.
-		if _, err := s.InRoom(ctx, r.iv.ID, func(rt *store.RoomTx) error { return rt.PushQuestion(ctx, 1, 60) }); err != nil {
+		q, err := s.CreateQuestion(ctx, bank.Question{Technology: "Go", Level: bank.Beginner, Prompt: "Reopened?", Answer: "yes"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.InRoom(ctx, r.iv.ID, func(rt *store.RoomTx) error {
+			if _, err := rt.AppendPlanned(ctx, store.PlanItem{QuestionID: q.ID}); err != nil {
+				return err
+			}
+			_, err := rt.PushQuestion(ctx, 1, nil)
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		saveDrafts(t, s, d(cora, 12, "reworked"))

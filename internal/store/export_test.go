@@ -18,3 +18,7 @@ func (s *Store) RawExec(ctx context.Context, query string, args ...any) error {
 func (s *Store) RawGet(ctx context.Context, dest any, query string, args ...any) error {
 	return s.w.GetContext(ctx, dest, s.q(query), args...)
 }
+
+// UnprepareHot drops the prepared hot statements, so a benchmark can run
+// their text beside them.
+func (s *Store) UnprepareHot() { s.closeHot() }

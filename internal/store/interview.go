@@ -115,6 +115,7 @@ type NewInterview struct {
 	Panel          []int64 // user ids of the interviewers, the creator included
 }
 
+const plannedCols = `interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at`
 const participantCols = `id, interview_id, role, user_id, name, email, token_hash, revoked_at, created_at, extra_time_pct, extra_time_s, position`
 const interviewCols = `id, title, status, pacing, exam_time_limit_s, last_seq, current_position, COALESCE(created_by, 0) AS created_by, created_at, ended_at, practice`
 
@@ -240,7 +241,7 @@ func (s *Store) Participants(ctx context.Context, interviewID int64) ([]Particip
 // PlannedQuestions lists an interview's questions by position.
 func (s *Store) PlannedQuestions(ctx context.Context, interviewID int64) ([]PlannedQuestion, error) {
 	qs := []PlannedQuestion{}
-	err := s.r.SelectContext(ctx, &qs, s.q(`SELECT interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at
+	err := s.r.SelectContext(ctx, &qs, s.q(`SELECT `+plannedCols+`
 		FROM interview_questions WHERE interview_id = ? ORDER BY position`), interviewID)
 	if err != nil {
 		return nil, fmt.Errorf("store: planned questions: %w", err)

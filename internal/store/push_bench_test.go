@@ -2,16 +2,20 @@ package store_test
 
 // What a question push costs in the database, beside the floor the load
 // generator uses (BEGIN + one INSERT + COMMIT), in the same run, on
-// PostgreSQL with lib/pq's binary_parameters on (Ace's setting) and off:
+// PostgreSQL, in an interview of 200 candidates:
 //
-//	go test ./internal/store -run '^$' -bench RoomPush -benchtime 2000x
+//	go test ./internal/store -run '^$' -bench RoomPush -benchtime 2000x -count 2
 //
-// Figures in docs/benchmarks.md ("The room engine at 200 candidates").
+// "push" is what a push runs now (the room's statements prepared, the plan
+// row read by the push's update, only the candidates with extra time read);
+// "push-text" the same statements sent as text; "push-before" what it ran
+// before those two changes. Figures in docs/benchmarks.md ("The room
+// engine at 200 candidates").
 
 import (
 	"context"
 	"database/sql"
-	"strings"
+	"fmt"
 	"testing"
 
 	"github.com/ace-interviews/ace/internal/bank"
@@ -22,73 +26,104 @@ import (
 func BenchmarkRoomPush(b *testing.B) {
 	ctx := context.Background()
 	dsn := storetest.NewPostgresDatabase(b)
-	for _, mode := range []string{"yes", "no"} {
-		url := dsn + "&binary_parameters=" + mode
-		if !strings.Contains(dsn, "?") {
-			url = dsn + "?binary_parameters=" + mode
-		}
-		s, err := store.OpenPostgres(ctx, url)
+	s, err := store.OpenPostgres(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	u, err := s.CreateUser(ctx, "bench@example.com", "B", store.RoleInterviewer, "h")
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, err := s.CreateQuestion(ctx, bank.Question{Technology: "Go", Level: bank.Beginner, Prompt: "Push bench", Answer: "a", TimeLimitS: 60})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cands []store.NewCandidate
+	for i := range 200 {
+		cands = append(cands, store.NewCandidate{Name: fmt.Sprintf("c%d", i), TokenHash: fmt.Sprintf("t%d", i)})
+	}
+	iv, _, err := s.CreateInterview(ctx, store.NewInterview{Title: "t", CreatedBy: u.ID, Panel: []int64{u.ID},
+		Questions: []store.PlanItem{{QuestionID: q.ID}}, Candidates: cands})
+	if err != nil {
+		b.Fatal(err)
+	}
+	push := func(rt *store.RoomTx) error {
+		pq, err := rt.PushQuestion(ctx, 1, nil)
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		defer s.Close()
-		if _, err := s.Migrate(ctx); err != nil {
-			b.Fatal(err)
+		if err := rt.Append("question.pushed", 0, store.AudienceAll, map[string]any{"position": 1, "prompt": pq.Prompt}); err != nil {
+			return err
 		}
-		u, err := s.CreateUser(ctx, mode+"@example.com", "B", store.RoleInterviewer, "h")
+		t, err := rt.PutTimer(ctx, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 60000, DeadlineMS: rt.Now.UnixMilli() + 60000})
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		q, err := s.CreateQuestion(ctx, bank.Question{Technology: "Go", Level: bank.Beginner, Prompt: "Push bench " + mode, Answer: "a"})
+		if _, err := rt.TimerCandidates(ctx, "question", 1); err != nil {
+			return err
+		}
+		return rt.Append("timer.started", 0, store.AudienceAll, map[string]any{"timer_id": t.ID})
+	}
+	before := func(rt *store.RoomTx) error {
+		pq, err := rt.PlannedQuestion(ctx, 1)
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		iv, _, err := s.CreateInterview(ctx, store.NewInterview{Title: "t", CreatedBy: u.ID, Panel: []int64{u.ID},
-			Questions: []store.PlanItem{{QuestionID: q.ID}}, Candidates: []store.NewCandidate{{Name: "c", TokenHash: "t" + mode}}})
+		if _, err := rt.PushQuestion(ctx, 1, nil); err != nil {
+			return err
+		}
+		if err := rt.Append("question.pushed", 0, store.AudienceAll, map[string]any{"position": 1, "prompt": pq.Prompt}); err != nil {
+			return err
+		}
+		t, err := rt.PutTimer(ctx, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 60000, DeadlineMS: rt.Now.UnixMilli() + 60000})
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		b.Run("push/binary_parameters="+mode, func(b *testing.B) {
+		if _, err := rt.Candidates(ctx); err != nil {
+			return err
+		}
+		if _, err := rt.Timers(ctx); err != nil {
+			return err
+		}
+		return rt.Append("timer.started", 0, store.AudienceAll, map[string]any{"timer_id": t.ID})
+	}
+	run := func(fn func(rt *store.RoomTx) error) func(b *testing.B) {
+		return func(b *testing.B) {
 			for b.Loop() {
-				_, err := s.InRoom(ctx, iv.ID, func(rt *store.RoomTx) error {
-					if _, err := rt.Interview(ctx); err != nil {
-						return err
-					}
-					pq, err := rt.PlannedQuestion(ctx, 1)
-					if err != nil {
-						return err
-					}
-					if err := rt.PushQuestion(ctx, 1, 60); err != nil {
-						return err
-					}
-					return rt.Append("question.pushed", 0, store.AudienceAll, map[string]any{"position": 1, "prompt": pq.Prompt})
-				})
-				if err != nil {
+				if _, err := s.InRoom(ctx, iv.ID, fn); err != nil {
 					b.Fatal(err)
 				}
 			}
-		})
-		b.Run("floor/binary_parameters="+mode, func(b *testing.B) {
-			db, err := sql.Open("postgres", url)
+		}
+	}
+	b.Run("push", run(push))
+	b.Run("floor", func(b *testing.B) {
+		db, err := sql.Open("postgres", dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS push_floor (id BIGSERIAL PRIMARY KEY, data TEXT)`); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			tx, err := db.Begin()
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer db.Close()
-			if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS floor_` + mode + ` (id BIGSERIAL PRIMARY KEY, data TEXT)`); err != nil {
+			if _, err := tx.Exec(`INSERT INTO push_floor (data) VALUES ($1)`, `{"position":1}`); err != nil {
 				b.Fatal(err)
 			}
-			for b.Loop() {
-				tx, err := db.Begin()
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := tx.Exec(`INSERT INTO floor_`+mode+` (data) VALUES ($1)`, `{"position":1}`); err != nil {
-					b.Fatal(err)
-				}
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+		}
+	})
+	s.UnprepareHot()
+	b.Run("push-text", run(push))
+	b.Run("push-before", run(before))
 }

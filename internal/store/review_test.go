@@ -85,7 +85,7 @@ func (w *reviewWorld) interview(t *testing.T, title string, panel []store.User, 
 	}
 	if _, err := w.s.InRoom(ctx, iv.ID, func(rt *store.RoomTx) error {
 		for i := range prompts {
-			if err := rt.PushQuestion(ctx, i+1, 60); err != nil {
+			if _, err := rt.PushQuestion(ctx, i+1, nil); err != nil {
 				return err
 			}
 		}

@@ -10,6 +10,59 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// The room's hot statements (hot.go).
+var (
+	stmtLockRoom = hotFor(
+		`UPDATE interviews SET last_seq = last_seq WHERE id = ? RETURNING `+interviewCols+`, `+nowMSPostgres+` AS now_ms`,
+		`UPDATE interviews SET last_seq = last_seq WHERE id = ? RETURNING `+interviewCols+`, `+nowMSSQLite+` AS now_ms`)
+	stmtPushPostgres = hotFor(`WITH q AS (
+			UPDATE interview_questions SET pushed_at = ?, time_limit_s = COALESCE(?, time_limit_s) WHERE interview_id = ? AND position = ?
+			RETURNING `+plannedCols+`
+		), i AS (
+			UPDATE interviews SET current_position = ? WHERE id = ?
+		), a AS (
+			UPDATE answers SET submitted = 0 WHERE interview_id = ? AND position = ? AND submitted = 1
+		)
+		SELECT * FROM q`, "")
+	stmtPutTimer = hot(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms, ended)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (interview_id, scope, position, candidate_id) DO UPDATE SET state = excluded.state, duration_ms = excluded.duration_ms,
+		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms, extra_ms = excluded.extra_ms, ended = excluded.ended RETURNING id`)
+	stmtTimers          = hot(`SELECT ` + timerCols + ` FROM timers WHERE interview_id = ? ORDER BY id`)
+	stmtTimerCandidates = hot(`SELECT ` + participantCols + `, EXISTS (SELECT 1 FROM timers t WHERE t.interview_id = p.interview_id
+			AND t.scope = ? AND t.position = ? AND t.candidate_id = p.id) AS personal
+		FROM participants p WHERE interview_id = ? AND role = ?
+		AND ((revoked_at IS NULL AND (extra_time_pct > 0 OR extra_time_s > 0)) OR EXISTS (SELECT 1 FROM timers t
+			WHERE t.interview_id = p.interview_id AND t.scope = ? AND t.position = ? AND t.candidate_id = p.id))
+		ORDER BY id`)
+	stmtSubmitAnswer = hot(`INSERT INTO answers (interview_id, candidate_id, position, text, version, submitted, updated_at)
+		VALUES (?, ?, ?, ?, ?, 1, ?)
+		ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, submitted = 1,
+		version = CASE WHEN answers.version > excluded.version THEN answers.version ELSE excluded.version END, updated_at = excluded.updated_at`)
+	// The seq and up to four events in one statement (PostgreSQL): an action appends one to three.
+	stmtAppendEvents = []hotStmt{
+		hotFor(appendEventsText(Postgres, 1), ""), hotFor(appendEventsText(Postgres, 2), ""),
+		hotFor(appendEventsText(Postgres, 3), ""), hotFor(appendEventsText(Postgres, 4), ""),
+	}
+)
+
+// appendEventsText inserts n events; on PostgreSQL it also sets last_seq
+// (its first two arguments), which SQLite does in a statement of its own.
+func appendEventsText(d Dialect, n int) string {
+	var sb strings.Builder
+	if d == Postgres {
+		sb.WriteString(`WITH seq AS (UPDATE interviews SET last_seq = ? WHERE id = ?) `)
+	}
+	sb.WriteString(`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+	}
+	return sb.String()
+}
+
 // RoomTx is a write transaction that holds one interview's lock: actions of
 // one room are serialised, and the events they append get consecutive seqs
 // when it commits. It offers one method per domain step and keeps its SQL
@@ -82,7 +135,7 @@ func (rt *RoomTx) AppendPlanned(ctx context.Context, p PlanItem) (int, error) {
 // PlannedQuestion returns the question at a position of the plan, or ErrNotFound.
 func (rt *RoomTx) PlannedQuestion(ctx context.Context, position int) (PlannedQuestion, error) {
 	var q PlannedQuestion
-	err := rt.tx.GetContext(ctx, &q, rt.q(`SELECT interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at
+	err := rt.tx.GetContext(ctx, &q, rt.q(`SELECT `+plannedCols+`
 		FROM interview_questions WHERE interview_id = ? AND position = ?`), rt.ID, position)
 	if err != nil {
 		return q, fmt.Errorf("store: planned question %d: %w", position, notFound(err))
@@ -90,48 +143,51 @@ func (rt *RoomTx) PlannedQuestion(ctx context.Context, position int) (PlannedQue
 	return q, nil
 }
 
-// PushQuestion puts a planned question on screen with its time limit.
-// Pushing a question again reopens its submitted answers to drafts.
-func (rt *RoomTx) PushQuestion(ctx context.Context, position, timeLimitS int) error {
+// PushQuestion puts the planned question at position on screen, with
+// timeLimitS instead of its planned limit when given, and returns it as
+// pushed (ErrNotFound when the plan has no such position). Pushing a
+// question again reopens its submitted answers to drafts.
+func (rt *RoomTx) PushQuestion(ctx context.Context, position int, timeLimitS *int) (PlannedQuestion, error) {
+	var q PlannedQuestion
 	if rt.s.dialect == Postgres {
-		// One statement, one round trip: a push waits for each of them.
-		_, err := rt.tx.ExecContext(ctx, `WITH q AS (
-			UPDATE interview_questions SET pushed_at = $1, time_limit_s = $2 WHERE interview_id = $3 AND position = $4 RETURNING 1
-		), i AS (
-			UPDATE interviews SET current_position = $4 WHERE id = $3 RETURNING 1
-		)
-		UPDATE answers SET submitted = 0 WHERE interview_id = $3 AND position = $4 AND submitted = 1`,
-			rt.Now, timeLimitS, rt.ID, position)
+		// One statement, one round trip, for the plan row and the three
+		// updates: a push waits for each round trip.
+		err := rt.s.hotGet(ctx, rt.tx, &q, stmtPushPostgres, rt.Now, timeLimitS, rt.ID, position, position, rt.ID, rt.ID, position)
 		if err != nil {
-			return fmt.Errorf("store: push question %d: %w", position, err)
+			return q, fmt.Errorf("store: push question %d: %w", position, notFound(err))
 		}
 		rt.iv.CurrentPosition = position
-		return nil
+		return q, nil
 	}
+	q, err := rt.PlannedQuestion(ctx, position)
+	if err != nil {
+		return q, err
+	}
+	if timeLimitS != nil {
+		q.TimeLimitS = *timeLimitS
+	}
+	now := rt.Now
+	q.PushedAt = &now
 	steps := []struct {
 		query string
 		args  []any
 	}{
-		{`UPDATE interview_questions SET pushed_at = ?, time_limit_s = ? WHERE interview_id = ? AND position = ?`, []any{rt.Now, timeLimitS, rt.ID, position}},
+		{`UPDATE interview_questions SET pushed_at = ?, time_limit_s = ? WHERE interview_id = ? AND position = ?`, []any{rt.Now, q.TimeLimitS, rt.ID, position}},
 		{`UPDATE interviews SET current_position = ? WHERE id = ?`, []any{position, rt.ID}},
 		{`UPDATE answers SET submitted = 0 WHERE interview_id = ? AND position = ? AND submitted = 1`, []any{rt.ID, position}},
 	}
 	for _, st := range steps {
 		if _, err := rt.tx.ExecContext(ctx, rt.q(st.query), st.args...); err != nil {
-			return fmt.Errorf("store: push question %d: %w", position, err)
+			return q, fmt.Errorf("store: push question %d: %w", position, err)
 		}
 	}
 	rt.iv.CurrentPosition = position
-	return nil
+	return q, nil
 }
 
 // SubmitAnswer records a submission.
 func (rt *RoomTx) SubmitAnswer(ctx context.Context, candidateID int64, position int, text string, version int64) error {
-	_, err := rt.tx.ExecContext(ctx, rt.q(`INSERT INTO answers (interview_id, candidate_id, position, text, version, submitted, updated_at)
-		VALUES (?, ?, ?, ?, ?, 1, ?)
-		ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, submitted = 1,
-		version = CASE WHEN answers.version > excluded.version THEN answers.version ELSE excluded.version END, updated_at = excluded.updated_at`),
-		rt.ID, candidateID, position, text, version, rt.Now)
+	_, err := rt.s.hotExec(ctx, rt.tx, stmtSubmitAnswer, rt.ID, candidateID, position, text, version, rt.Now)
 	if err != nil {
 		return fmt.Errorf("store: submit answer: %w", err)
 	}
@@ -141,7 +197,7 @@ func (rt *RoomTx) SubmitAnswer(ctx context.Context, candidateID int64, position 
 // Timers returns the interview's timers as of this transaction.
 func (rt *RoomTx) Timers(ctx context.Context) ([]Timer, error) {
 	ts := []Timer{}
-	if err := rt.tx.SelectContext(ctx, &ts, rt.q(`SELECT `+timerCols+` FROM timers WHERE interview_id = ? ORDER BY id`), rt.ID); err != nil {
+	if err := rt.s.hotSelect(ctx, rt.tx, &ts, stmtTimers, rt.ID); err != nil {
 		return nil, fmt.Errorf("store: timers: %w", err)
 	}
 	return ts, nil
@@ -150,11 +206,7 @@ func (rt *RoomTx) Timers(ctx context.Context) ([]Timer, error) {
 // PutTimer inserts or replaces the timer of (scope, position, candidate) and returns it with its id.
 func (rt *RoomTx) PutTimer(ctx context.Context, t Timer) (Timer, error) {
 	t.InterviewID = rt.ID
-	err := rt.tx.GetContext(ctx, &t.ID, rt.q(`INSERT INTO timers (interview_id, scope, position, candidate_id, state, duration_ms, deadline_ms, remaining_ms, extra_ms, ended)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (interview_id, scope, position, candidate_id) DO UPDATE SET state = excluded.state, duration_ms = excluded.duration_ms,
-		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms, extra_ms = excluded.extra_ms, ended = excluded.ended RETURNING id`),
-		t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS, t.ExtraMS, t.Ended)
+	err := rt.s.hotGet(ctx, rt.tx, &t.ID, stmtPutTimer, t.InterviewID, t.Scope, t.Position, t.CandidateID, t.State, t.DurationMS, t.DeadlineMS, t.RemainingMS, t.ExtraMS, t.Ended)
 	if err != nil {
 		return t, fmt.Errorf("store: put timer: %w", err)
 	}
@@ -166,10 +218,15 @@ func (rt *RoomTx) PutTimer(ctx context.Context, t Timer) (Timer, error) {
 // clock runs fast can neither expire a timer early nor set a short deadline.
 func (s *Store) nowMS() string {
 	if s.dialect == Postgres {
-		return `(extract(epoch from clock_timestamp()) * 1000)::bigint`
+		return nowMSPostgres
 	}
-	return `CAST(unixepoch('subsec') * 1000 AS INTEGER)`
+	return nowMSSQLite
 }
+
+const (
+	nowMSPostgres = `(extract(epoch from clock_timestamp()) * 1000)::bigint`
+	nowMSSQLite   = `CAST(unixepoch('subsec') * 1000 AS INTEGER)`
+)
 
 // InRoom runs fn in a transaction holding the interview's row lock and
 // stores the events it appended, numbered from the interview's last_seq, in
@@ -185,7 +242,7 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 			Interview
 			NowMS int64 `db:"now_ms"`
 		}
-		err := tx.GetContext(ctx, &locked, s.q(`UPDATE interviews SET last_seq = last_seq WHERE id = ? RETURNING `+interviewCols+`, `+s.nowMS()+` AS now_ms`), interviewID)
+		err := s.hotGet(ctx, tx, &locked, stmtLockRoom, interviewID)
 		if err != nil {
 			return notFound(err)
 		}
@@ -200,27 +257,26 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 		// the events are numbered from there.
 		first := locked.LastSeq + 1
 		last := locked.LastSeq + int64(len(rt.pending))
-		var sb strings.Builder
 		args := make([]any, 0, 7*len(rt.pending)+2)
 		if s.dialect == Postgres {
 			// One round trip for the seq and the events.
-			sb.WriteString(`WITH seq AS (UPDATE interviews SET last_seq = ? WHERE id = ?) `)
 			args = append(args, last, interviewID)
 		} else if _, err := tx.ExecContext(ctx, s.q(`UPDATE interviews SET last_seq = ? WHERE id = ?`), last, interviewID); err != nil {
 			return err
 		}
-		sb.WriteString(`INSERT INTO events (interview_id, seq, type, actor_id, audience, data, created_at) VALUES `)
 		for i := range rt.pending {
 			rt.pending[i].Seq = first + int64(i)
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?, ?, ?, ?)")
 			e := rt.pending[i]
 			args = append(args, e.InterviewID, e.Seq, e.Type, e.ActorID, e.Audience, string(e.Data), e.CreatedAt)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(sb.String()), args...); err != nil {
-			return err
+		var err2 error
+		if n := len(rt.pending); s.dialect == Postgres && n <= len(stmtAppendEvents) {
+			_, err2 = s.hotExec(ctx, tx, stmtAppendEvents[n-1], args...)
+		} else {
+			_, err2 = tx.ExecContext(ctx, s.q(appendEventsText(s.dialect, n)), args...)
+		}
+		if err2 != nil {
+			return err2
 		}
 		events = rt.pending
 		return nil
@@ -234,12 +290,32 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 // PlannedQuestions returns the interview's plan as this transaction sees it.
 func (rt *RoomTx) PlannedQuestions(ctx context.Context) ([]PlannedQuestion, error) {
 	qs := []PlannedQuestion{}
-	err := rt.tx.SelectContext(ctx, &qs, rt.q(`SELECT interview_id, position, question_id, technology, level, prompt, answer, time_limit_s, pushed_at
+	err := rt.tx.SelectContext(ctx, &qs, rt.q(`SELECT `+plannedCols+`
 		FROM interview_questions WHERE interview_id = ? ORDER BY position`), rt.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: planned questions: %w", err)
 	}
 	return qs, nil
+}
+
+// TimerCandidate is a candidate who may get a personal copy of a room
+// timer, and whether they hold one already.
+type TimerCandidate struct {
+	Participant
+	Personal bool `db:"personal"`
+}
+
+// TimerCandidates returns the candidates who may get their own copy of the
+// room's timer of scope and position: those with extra time, unless
+// revoked, and those who hold a personal copy already. The room decides
+// with the exact extra time; nobody else needs reading (a room of 200
+// without accommodations reads no row).
+func (rt *RoomTx) TimerCandidates(ctx context.Context, scope string, position int) ([]TimerCandidate, error) {
+	cs := []TimerCandidate{}
+	if err := rt.s.hotSelect(ctx, rt.tx, &cs, stmtTimerCandidates, scope, position, rt.ID, PartCandidate, scope, position); err != nil {
+		return nil, fmt.Errorf("store: timer candidates: %w", err)
+	}
+	return cs, nil
 }
 
 // Candidates returns the interview's candidates, revoked ones included.

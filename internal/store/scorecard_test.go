@@ -65,7 +65,8 @@ func (f scoreFixture) push(t *testing.T, position int) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := f.s.InRoom(ctx, f.iv.ID, func(rt *store.RoomTx) error {
-		return rt.PushQuestion(ctx, position, 60)
+		_, err := rt.PushQuestion(ctx, position, nil)
+		return err
 	}); err != nil {
 		t.Fatal(err)
 	}

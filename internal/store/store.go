@@ -48,6 +48,7 @@ var (
 type Store struct {
 	w, r    *sqlx.DB
 	dialect Dialect
+	hot     hotSet // the room's statements, prepared (hot.go)
 }
 
 // Dialect reports which database the store talks to.
@@ -130,6 +131,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 
 // Close closes both handles.
 func (s *Store) Close() error {
+	s.closeHot()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -145,14 +147,18 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Migrate applies every pending migration. On PostgreSQL a session advisory
-// lock serialises instances that start at once, so only one of them migrates.
+// Migrate applies every pending migration, then prepares the room's hot
+// statements (hot.go). On PostgreSQL a session advisory lock serialises
+// instances that start at once, so only one of them migrates.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	dir, err := fs.Sub(acesql.FS, string(s.dialect))
 	if err != nil {
 		return 0, fmt.Errorf("store: migrations: %w", err)
 	}
-	return s.migrate(ctx, dir)
+	if applied, err = s.migrate(ctx, dir); err != nil {
+		return applied, err
+	}
+	return applied, s.prepareHot(ctx)
 }
 
 // migrate applies the migrations of dir that the database lacks, older
