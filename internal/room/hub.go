@@ -171,6 +171,8 @@ func (h *Hub) track(m *Member) *Error {
 	return nil
 }
 
+// untrack forgets a socket that is ending (no more pings or kicks, its
+// invite's slot free); end counts it done in connsWG once it is closed.
 func (h *Hub) untrack(m *Member) {
 	h.connMu.Lock()
 	delete(h.conns, m)
@@ -178,7 +180,6 @@ func (h *Hub) untrack(m *Member) {
 		delete(h.perParticipant, m.id.ParticipantID)
 	}
 	h.connMu.Unlock()
-	h.connsWG.Done()
 }
 
 // Close tells every client to reconnect elsewhere (close 1001), waits for

@@ -11,8 +11,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Conn is the part of a WebSocket connection a member uses; gofiber's
-// *websocket.Conn satisfies it.
+// Conn is the part of a WebSocket connection a member uses; fasthttp's
+// *websocket.Conn satisfies it. Close must close the network connection
+// (fasthttp does not, with Server.KeepHijackedConns).
 type Conn interface {
 	ReadMessage() (int, []byte, error)
 	WriteMessage(int, []byte) error
@@ -122,8 +123,8 @@ func (m *Member) kick(code int, reason string) {
 		if code == closeSlow {
 			// The writer may be stuck in a write to a peer that stopped
 			// reading: expire both directions now rather than after writeWait.
-			// (Close on a hijacked fasthttp connection does nothing until the
-			// handler returns, so deadlines are what unblock the goroutines.)
+			// (Deadlines rather than Close: the writer still owns the
+			// connection until it returns; end closes it.)
 			now := time.Now()
 			_ = m.conn.SetWriteDeadline(now)
 			_ = m.conn.SetReadDeadline(now)
@@ -157,7 +158,7 @@ func (m *Member) drain() {
 				_ = m.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(m.code, m.reason), time.Now().Add(time.Second))
 			}
 			// The reader may be waiting for a frame: give the peer a second to
-			// answer our close, then make its read fail so the handler returns.
+			// answer our close, then make its read fail so the reader ends.
 			_ = m.conn.SetReadDeadline(time.Now().Add(time.Second))
 			return
 		}
@@ -181,9 +182,13 @@ func (m *Member) write(frames [][]byte) error {
 	return nil
 }
 
-// Serve runs one connection until it closes: hello, welcome and replay, then
-// requests. It returns only after the writer has stopped, because the
-// connection is pooled and reset when the handler returns (STACK.md §2).
+// Serve takes over one upgraded connection: hello, welcome and replay on the
+// caller's goroutine, then the requests on a reader goroutine of the hub's,
+// and it returns as soon as the socket is handed over (or closed). The
+// caller is fasthttp's hijack goroutine: returning frees the HTTP request
+// that upgraded (with Server.KeepHijackedConns, internal/web), and the deep
+// stack the join grew, so that an idle socket costs one small goroutine.
+// From here on the hub owns the connection and closes it on every path.
 func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identity) {
 	m := &Member{id: id, conn: conn, done: make(chan struct{}), limiter: rate.NewLimiter(ratePerSec, rateBurst)}
 	m.send = newSendQueue(h.cfg.queueFor(id), &m.writers, m.drain)
@@ -191,25 +196,37 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 	_ = conn.SetReadDeadline(time.Now().Add(helloWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
 
-	// Last: say goodbye and wait for the writer, since the connection is
-	// pooled and reset once the handler returns (STACK.md §2).
-	defer m.writers.Wait()
-	defer m.kick(websocket.CloseNormalClosure, "")
-
 	if e := h.track(m); e != nil {
 		if e == errShuttingDown {
 			m.kick(websocket.CloseGoingAway, e.Message)
-			return
+		} else {
+			m.enqueue(errorFrame("", e))
+			m.kick(closeTooMany, e.Message)
 		}
-		m.enqueue(errorFrame("", e))
-		m.kick(closeTooMany, e.Message)
+		m.writers.Wait()
+		_ = conn.Close()
 		return
 	}
-	defer h.untrack(m)
+	var r *Room
+	reading := false
+	defer func() {
+		if !reading { // refused, or a panic on the way: close here
+			h.end(m, r)
+		}
+	}()
+	if r = h.admit(ctx, m, interviewID); r == nil {
+		return
+	}
+	reading = true
+	go h.read(ctx, r, m)
+}
 
+// admit waits for hello and joins the room; nil means the socket is being
+// closed, saying why.
+func (h *Hub) admit(ctx context.Context, m *Member, interviewID int64) *Room {
 	lastSeq, ok := m.readHello()
 	if !ok {
-		return
+		return nil
 	}
 	r, err := h.join(ctx, interviewID, m, lastSeq)
 	var refused *Error
@@ -217,17 +234,40 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 	case errors.As(err, &refused):
 		m.enqueue(errorFrame("", refused))
 		m.kick(closeRevoked, refused.Message)
-		return
+		return nil
 	case err != nil:
 		h.log.Error("join room", slog.Int64("interview_id", interviewID), slog.Any("error", err))
 		m.enqueue(errorFrame("", errf("internal", "could not join the room; try again")))
 		m.kick(websocket.CloseInternalServerErr, "join failed")
-		return
+		return nil
 	}
-	defer r.leave(m)
-	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+	return r
+}
+
+// end closes a tracked socket: it leaves its room (r may be nil), says
+// goodbye unless it already did, waits for the writer and closes the
+// connection. Shutdown's wait (connsWG) covers all of it.
+func (h *Hub) end(m *Member, r *Room) {
+	if r != nil {
+		r.leave(m)
+	}
+	h.untrack(m)
+	m.kick(websocket.CloseNormalClosure, "")
+	m.writers.Wait()
+	_ = m.conn.Close()
+	h.connsWG.Done()
+}
+
+// read is a joined socket's goroutine for the rest of its life. It starts
+// with a fresh stack and, while idle, waits only a few calls deep, so the
+// garbage collector keeps that stack small. A panic here is logged, not
+// fatal: no one above it would recover.
+func (h *Hub) read(ctx context.Context, r *Room, m *Member) {
+	defer h.end(m, r)
+	defer h.tasks.recover("websocket reader")
+	_ = m.conn.SetReadDeadline(time.Now().Add(pongWait))
 	for {
-		_, b, err := conn.ReadMessage()
+		_, b, err := m.conn.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				m.enqueue(errorFrame("", errf("too_large", "a frame may hold at most %d bytes", MaxFrameBytes)))
@@ -235,11 +275,9 @@ func (h *Hub) Serve(ctx context.Context, conn Conn, interviewID int64, id Identi
 			}
 			return
 		}
-		_ = conn.SetReadDeadline(time.Now().Add(pongWait))
-		select {
-		case <-m.done:
+		_ = m.conn.SetReadDeadline(time.Now().Add(pongWait))
+		if m.closing() {
 			return
-		default:
 		}
 		req, derr := DecodeRequest(b)
 		if !m.allow(req.ID) {

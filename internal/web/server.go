@@ -90,7 +90,15 @@ func New(d Deps) (*fiber.App, error) {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          d.Config.TrustedProxies,
 		ProxyHeader:             proxyHeader(d.Config),
+		// Between requests, and once a WebSocket upgrade is read, fasthttp
+		// gives its 4 KiB read buffer back to the pool instead of keeping
+		// it per connection (a socket then reads the network directly).
+		ReduceMemoryUsage: true,
 	})
+	// The room engine keeps an upgraded socket after the WebSocket handler
+	// returns and closes it itself (room.Hub.Serve): fasthttp then frees
+	// the upgrade request at once instead of holding it per socket.
+	app.Server().KeepHijackedConns = true
 	app.Use(recover.New())
 	app.Use(h.metrics.middleware)
 	app.Use(helmet.New(helmet.Config{

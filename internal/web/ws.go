@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/websocket/v2"
@@ -128,6 +129,14 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 // wsServe hands an upgraded connection to the room engine. A panic here
 // would kill the process (fasthttp's hijack goroutine has no recover,
 // STACK.md §1), so recover first.
+//
+// The hub keeps the connection after this returns (its own reader
+// goroutine; the server sets KeepHijackedConns, so fasthttp neither closes
+// it nor keeps the request): hand it the *fasthttp/websocket.Conn, not
+// gofiber's wrapper, which is pooled and reset on return (STACK.md §2), and
+// read the Locals before. (fasthttp/websocket v1.5.12's upgrader pools
+// nothing the Conn uses; its write buffer comes from WriteBufferPool only
+// while a frame is written, so an idle socket holds none.)
 func (h *handler) wsServe() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
 		defer func() {
@@ -137,8 +146,8 @@ func (h *handler) wsServe() fiber.Handler {
 		}()
 		ident, _ := conn.Locals(localIdentity).(room.Identity)
 		id, _ := conn.Locals(localInterview).(int64)
-		h.Hub.Serve(h.ctx, conn, id, ident)
-	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024})
+		h.Hub.Serve(h.ctx, conn.Conn, id, ident)
+	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{}})
 }
 
 // practiceIdentity admits the holder of a practice attempt as its one
