@@ -22,3 +22,15 @@ func (s *Store) RawGet(ctx context.Context, dest any, query string, args ...any)
 // UnprepareHot drops the prepared hot statements, so a benchmark can run
 // their text beside them.
 func (s *Store) UnprepareHot() { s.closeHot() }
+
+// HotPrepared reports how many hot statements are prepared, of how many.
+func (s *Store) HotPrepared() (prepared, all int) {
+	s.hot.mu.RLock()
+	defer s.hot.mu.RUnlock()
+	for _, st := range s.hot.stmts {
+		if st != nil {
+			prepared++
+		}
+	}
+	return prepared, len(hotText)
+}

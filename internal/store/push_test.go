@@ -123,3 +123,38 @@ func TestTimerCandidates(t *testing.T) {
 		}
 	})
 }
+
+// Migrate prepares every hot statement on PostgreSQL (a statement that no
+// longer fits the schema fails here, at start-up, not in a room), and a
+// room transaction runs them on its own connection; SQLite runs the text.
+func TestHotStatementsPrepared(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		prepared, all := s.HotPrepared()
+		want := all
+		if s.Dialect() == store.SQLite {
+			want = 0
+		}
+		if all < 8 || prepared != want {
+			t.Fatalf("%d of %d hot statements prepared, want %d", prepared, all, want)
+		}
+		r := newRoom(t, s, "Cora")
+		for range 3 { // more than one connection may take it; each prepares once
+			if _, err := s.InRoom(ctx, r.iv.ID, func(rt *store.RoomTx) error {
+				if _, err := rt.TimerCandidates(ctx, "question", 1); err != nil {
+					return err
+				}
+				return rt.Append("chat.message", r.candidates[0].ID, store.AudienceAll, map[string]string{"text": "hi"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		evs, err := s.EventsAfter(ctx, r.iv.ID, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 3 || evs[2].Seq != 3 {
+			t.Fatalf("events %+v", evs)
+		}
+	})
+}
