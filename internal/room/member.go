@@ -121,13 +121,13 @@ func (m *Member) kick(code int, reason string) {
 		m.code, m.reason = code, reason
 		close(m.done)
 		if code == closeSlow {
-			// The writer may be stuck in a write to a peer that stopped
-			// reading: expire both directions now rather than after writeWait.
-			// (Deadlines rather than Close: the writer still owns the
-			// connection until it returns; end closes it.)
-			now := time.Now()
-			_ = m.conn.SetWriteDeadline(now)
-			_ = m.conn.SetReadDeadline(now)
+			// Stop the reader now rather than after pongWait. The writer is
+			// left to finish the frame it may be writing (within writeWait):
+			// cutting it short would leave half a frame, and the peer could
+			// never read the close frame that says why. (No write deadline
+			// here: the WebSocket keeps it in a field that only the writer
+			// may touch, and sets it again before every frame.)
+			_ = m.conn.SetReadDeadline(time.Now())
 		}
 		m.send.wake(false)
 	})
