@@ -25,11 +25,11 @@ func (s *Store) UnprepareHot() { s.closeHot() }
 
 // HotPrepared reports how many hot statements are prepared, of how many.
 func (s *Store) HotPrepared() (prepared, all int) {
-	s.hot.mu.RLock()
-	defer s.hot.mu.RUnlock()
-	for _, st := range s.hot.stmts {
-		if st != nil {
-			prepared++
+	if p := s.hot.stmts.Load(); p != nil {
+		for _, st := range *p {
+			if st != nil {
+				prepared++
+			}
 		}
 	}
 	return prepared, len(hotText)

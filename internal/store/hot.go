@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -24,30 +24,36 @@ import (
 // the text is run as it is.
 type hotStmt int
 
-// hotText holds each statement's text per dialect, with ? placeholders.
-var hotText []map[Dialect]string
+// hotText holds each statement's text, with ? placeholders; sqlite is
+// empty for a statement only PostgreSQL runs.
+var hotText []struct{ postgres, sqlite string }
 
 // hot registers a statement both dialects run as it is.
 func hot(query string) hotStmt { return hotFor(query, query) }
 
 // hotFor registers a statement whose text differs between the dialects.
 func hotFor(postgres, sqlite string) hotStmt {
-	hotText = append(hotText, map[Dialect]string{Postgres: postgres, SQLite: sqlite})
+	hotText = append(hotText, struct{ postgres, sqlite string }{postgres, sqlite})
 	return hotStmt(len(hotText) - 1)
 }
 
-func (s *Store) hotQuery(i hotStmt) string { return s.q(hotText[i][s.dialect]) }
+func (s *Store) hotQuery(i hotStmt) string {
+	if s.dialect == Postgres {
+		return s.q(hotText[i].postgres)
+	}
+	return s.q(hotText[i].sqlite)
+}
 
+// hotSet holds the prepared statements by hotStmt; nil until Migrate
+// prepares them (and on SQLite): run the text. Read on every statement of
+// a room, replaced only by Migrate and Close, so a pointer swap, not a lock.
 type hotSet struct {
-	mu    sync.RWMutex
-	stmts []*sqlx.Stmt // by hotStmt; nil: run the text
+	stmts atomic.Pointer[[]*sqlx.Stmt]
 }
 
 func (h *hotSet) get(i hotStmt) *sqlx.Stmt {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	if int(i) < len(h.stmts) {
-		return h.stmts[i]
+	if p := h.stmts.Load(); p != nil {
+		return (*p)[i]
 	}
 	return nil
 }
@@ -64,27 +70,25 @@ func (s *Store) prepareHot(ctx context.Context) error {
 			for _, p := range stmts[:i] {
 				_ = p.Close()
 			}
-			return fmt.Errorf("store: prepare %q: %w", firstLine(hotText[i][Postgres]), err)
+			return fmt.Errorf("store: prepare %q: %w", firstLine(hotText[i].postgres), err)
 		}
 		stmts[i] = st
 	}
-	s.hot.mu.Lock()
-	old := s.hot.stmts
-	s.hot.stmts = stmts
-	s.hot.mu.Unlock()
-	for _, p := range old {
-		_ = p.Close()
-	}
+	closeStmts(s.hot.stmts.Swap(&stmts))
 	return nil
 }
 
-func (s *Store) closeHot() {
-	s.hot.mu.Lock()
-	defer s.hot.mu.Unlock()
-	for _, p := range s.hot.stmts {
-		_ = p.Close()
+// closeHot drops the prepared statements (a transaction still using one
+// keeps it until it ends: database/sql closes it after its last user).
+func (s *Store) closeHot() { closeStmts(s.hot.stmts.Swap(nil)) }
+
+func closeStmts(p *[]*sqlx.Stmt) {
+	if p == nil {
+		return
 	}
-	s.hot.stmts = nil
+	for _, st := range *p {
+		_ = st.Close()
+	}
 }
 
 func firstLine(s string) string {

@@ -51,22 +51,29 @@ func BenchmarkRoomPush(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	push := func(rt *store.RoomTx) error {
-		pq, err := rt.PushQuestion(ctx, 1, nil)
-		if err != nil {
-			return err
-		}
-		if err := rt.Append("question.pushed", 0, store.AudienceAll, map[string]any{"position": 1, "prompt": pq.Prompt}); err != nil {
+	// The push's timer and its two events, after the question's own step.
+	timerAndEvents := func(rt *store.RoomTx, prompt string, readCandidates func(rt *store.RoomTx) error) error {
+		if err := rt.Append("question.pushed", 0, store.AudienceAll, map[string]any{"position": 1, "prompt": prompt}); err != nil {
 			return err
 		}
 		t, err := rt.PutTimer(ctx, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 60000, DeadlineMS: rt.Now.UnixMilli() + 60000})
 		if err != nil {
 			return err
 		}
-		if _, err := rt.TimerCandidates(ctx, "question", 1); err != nil {
+		if err := readCandidates(rt); err != nil {
 			return err
 		}
 		return rt.Append("timer.started", 0, store.AudienceAll, map[string]any{"timer_id": t.ID})
+	}
+	push := func(rt *store.RoomTx) error {
+		pq, err := rt.PushQuestion(ctx, 1, nil)
+		if err != nil {
+			return err
+		}
+		return timerAndEvents(rt, pq.Prompt, func(rt *store.RoomTx) error {
+			_, err := rt.TimerCandidates(ctx, "question", 1)
+			return err
+		})
 	}
 	before := func(rt *store.RoomTx) error {
 		pq, err := rt.PlannedQuestion(ctx, 1)
@@ -76,20 +83,13 @@ func BenchmarkRoomPush(b *testing.B) {
 		if _, err := rt.PushQuestion(ctx, 1, nil); err != nil {
 			return err
 		}
-		if err := rt.Append("question.pushed", 0, store.AudienceAll, map[string]any{"position": 1, "prompt": pq.Prompt}); err != nil {
+		return timerAndEvents(rt, pq.Prompt, func(rt *store.RoomTx) error {
+			if _, err := rt.Candidates(ctx); err != nil {
+				return err
+			}
+			_, err := rt.Timers(ctx)
 			return err
-		}
-		t, err := rt.PutTimer(ctx, store.Timer{Scope: "question", Position: 1, State: store.TimerRunning, DurationMS: 60000, DeadlineMS: rt.Now.UnixMilli() + 60000})
-		if err != nil {
-			return err
-		}
-		if _, err := rt.Candidates(ctx); err != nil {
-			return err
-		}
-		if _, err := rt.Timers(ctx); err != nil {
-			return err
-		}
-		return rt.Append("timer.started", 0, store.AudienceAll, map[string]any{"timer_id": t.ID})
+		})
 	}
 	run := func(fn func(rt *store.RoomTx) error) func(b *testing.B) {
 		return func(b *testing.B) {

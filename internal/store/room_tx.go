@@ -28,13 +28,13 @@ var (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (interview_id, scope, position, candidate_id) DO UPDATE SET state = excluded.state, duration_ms = excluded.duration_ms,
 		deadline_ms = excluded.deadline_ms, remaining_ms = excluded.remaining_ms, extra_ms = excluded.extra_ms, ended = excluded.ended RETURNING id`)
-	stmtTimers          = hot(`SELECT ` + timerCols + ` FROM timers WHERE interview_id = ? ORDER BY id`)
-	stmtTimerCandidates = hot(`SELECT ` + participantCols + `, EXISTS (SELECT 1 FROM timers t WHERE t.interview_id = p.interview_id
-			AND t.scope = ? AND t.position = ? AND t.candidate_id = p.id) AS personal
-		FROM participants p WHERE interview_id = ? AND role = ?
-		AND ((revoked_at IS NULL AND (extra_time_pct > 0 OR extra_time_s > 0)) OR EXISTS (SELECT 1 FROM timers t
-			WHERE t.interview_id = p.interview_id AND t.scope = ? AND t.position = ? AND t.candidate_id = p.id))
-		ORDER BY id`)
+	stmtTimers = hot(`SELECT ` + timerCols + ` FROM timers WHERE interview_id = ? ORDER BY id`)
+	// (scope, position, candidate) is unique in timers: at most one row joins.
+	stmtTimerCandidates = hot(`SELECT ` + prefixed("p.", participantCols) + `, t.id IS NOT NULL AS personal
+		FROM participants p LEFT JOIN timers t ON t.interview_id = p.interview_id AND t.scope = ? AND t.position = ? AND t.candidate_id = p.id
+		WHERE p.interview_id = ? AND p.role = ?
+		AND ((p.revoked_at IS NULL AND (p.extra_time_pct > 0 OR p.extra_time_s > 0)) OR t.id IS NOT NULL)
+		ORDER BY p.id`)
 	stmtSubmitAnswer = hot(`INSERT INTO answers (interview_id, candidate_id, position, text, version, submitted, updated_at)
 		VALUES (?, ?, ?, ?, ?, 1, ?)
 		ON CONFLICT (interview_id, candidate_id, position) DO UPDATE SET text = excluded.text, submitted = 1,
@@ -45,6 +45,9 @@ var (
 		hotFor(appendEventsText(Postgres, 3), ""), hotFor(appendEventsText(Postgres, 4), ""),
 	}
 )
+
+// prefixed qualifies each column of a list like participantCols with alias.
+func prefixed(alias, cols string) string { return alias + strings.ReplaceAll(cols, ", ", ", "+alias) }
 
 // appendEventsText inserts n events; on PostgreSQL it also sets last_seq
 // (its first two arguments), which SQLite does in a statement of its own.
@@ -269,14 +272,13 @@ func (s *Store) InRoom(ctx context.Context, interviewID int64, fn func(rt *RoomT
 			e := rt.pending[i]
 			args = append(args, e.InterviewID, e.Seq, e.Type, e.ActorID, e.Audience, string(e.Data), e.CreatedAt)
 		}
-		var err2 error
 		if n := len(rt.pending); s.dialect == Postgres && n <= len(stmtAppendEvents) {
-			_, err2 = s.hotExec(ctx, tx, stmtAppendEvents[n-1], args...)
+			_, err = s.hotExec(ctx, tx, stmtAppendEvents[n-1], args...)
 		} else {
-			_, err2 = tx.ExecContext(ctx, s.q(appendEventsText(s.dialect, n)), args...)
+			_, err = tx.ExecContext(ctx, s.q(appendEventsText(s.dialect, n)), args...)
 		}
-		if err2 != nil {
-			return err2
+		if err != nil {
+			return err
 		}
 		events = rt.pending
 		return nil
@@ -312,7 +314,7 @@ type TimerCandidate struct {
 // without accommodations reads no row).
 func (rt *RoomTx) TimerCandidates(ctx context.Context, scope string, position int) ([]TimerCandidate, error) {
 	cs := []TimerCandidate{}
-	if err := rt.s.hotSelect(ctx, rt.tx, &cs, stmtTimerCandidates, scope, position, rt.ID, PartCandidate, scope, position); err != nil {
+	if err := rt.s.hotSelect(ctx, rt.tx, &cs, stmtTimerCandidates, scope, position, rt.ID, PartCandidate); err != nil {
 		return nil, fmt.Errorf("store: timer candidates: %w", err)
 	}
 	return cs, nil
