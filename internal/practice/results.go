@@ -8,12 +8,13 @@ import (
 	"github.com/ace-interviews/ace/internal/store"
 )
 
-// Outcomes of one practice answer.
+// Outcomes of one practice answer: the report's, with the practice
+// pages' own name for a timer running out first.
 const (
-	OutcomeSubmitted = "submitted"
-	OutcomeTimeUp    = "time_up"   // the question's or the exam's timer ran out first
-	OutcomeOpen      = "open"      // answered, not submitted
-	OutcomeNone      = "no_answer" // nothing received
+	OutcomeSubmitted = review.OutcomeSubmitted
+	OutcomeTimeUp    = "time_up" // the question's or the exam's timer ran out first
+	OutcomeOpen      = review.OutcomeOpen
+	OutcomeNone      = review.OutcomeNone
 )
 
 // Timing is what the transcript says of one candidate's questions.
@@ -33,17 +34,12 @@ func TimeUsed(events []store.Event, candidateID int64, end time.Time) Timing {
 	return Timing{UsedMS: c.UsedMS, Expired: c.CutOff, ExamUp: c.ExamOver}
 }
 
-// Outcome names what became of an answer.
+// Outcome names what became of an answer, as the report decides it.
 func Outcome(a *store.Answer, timeUp bool) string {
-	switch {
-	case a != nil && a.Submitted == 1:
-		return OutcomeSubmitted
-	case timeUp:
-		return OutcomeTimeUp
-	case a != nil && a.Text != "":
-		return OutcomeOpen
+	if o := review.AnswerOutcome(a, timeUp); o != review.OutcomeCutOff {
+		return o
 	}
-	return OutcomeNone
+	return OutcomeTimeUp
 }
 
 // Points are what each self-rating adds to the score, in halves: Got it

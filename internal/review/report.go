@@ -29,6 +29,20 @@ const (
 	OutcomeNone      = "no_answer" // nothing received
 )
 
+// AnswerOutcome names what became of an answer (nil: none was received):
+// a submission counts even after the timer ran out.
+func AnswerOutcome(a *store.Answer, cutOff bool) string {
+	switch {
+	case a != nil && a.Submitted == 1:
+		return OutcomeSubmitted
+	case cutOff:
+		return OutcomeCutOff
+	case a != nil && a.Text != "":
+		return OutcomeOpen
+	}
+	return OutcomeNone
+}
+
 // Report is one interview's review, as one viewer may see it.
 type Report struct {
 	Interview  store.Interview
@@ -137,18 +151,11 @@ func Build(in Input, v Viewer) Report {
 			if qr.LimitMS == 0 {
 				qr.LimitMS = int64(q.TimeLimitS) * 1000
 			}
-			a, ok := answers[k]
-			qr.Answer = a.Text
-			switch {
-			case ok && a.Submitted == 1:
-				qr.Outcome = OutcomeSubmitted
-			case tl.cutOff[k]:
-				qr.Outcome = OutcomeCutOff
-			case ok && a.Text != "":
-				qr.Outcome = OutcomeOpen
-			default:
-				qr.Outcome = OutcomeNone
+			var ap *store.Answer
+			if a, ok := answers[k]; ok {
+				qr.Answer, ap = a.Text, &a
 			}
+			qr.Outcome = AnswerOutcome(ap, tl.cutOff[k])
 			qr.Scores, qr.Mean, qr.Disagree = questionScores(cr.Cards, q.Position)
 			cr.Questions = append(cr.Questions, qr)
 		}
