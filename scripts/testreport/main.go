@@ -31,6 +31,8 @@ type event struct {
 type report struct {
 	out                 io.Writer
 	buf                 map[string][]string // output of each running test, by package and name
+	passedOut           map[string][]string // output of the package's tests that passed, by package
+	failedIn            map[string]int      // tests that failed, by package
 	passed, failed      int
 	skipped, unfinished []string
 }
@@ -38,7 +40,7 @@ type report struct {
 func main() {
 	noSkips := flag.Bool("no-skips", false, "exit 1 when any test skipped")
 	flag.Parse()
-	r := &report{out: os.Stdout, buf: map[string][]string{}}
+	r := &report{out: os.Stdout, buf: map[string][]string{}, passedOut: map[string][]string{}, failedIn: map[string]int{}}
 	if err := r.read(os.Stdin); err != nil {
 		fmt.Fprintln(os.Stderr, "testreport:", err)
 		os.Exit(2)
@@ -91,13 +93,25 @@ func (r *report) handle(e event) {
 		if e.Action == "output" && e.Output != "PASS\n" && !strings.HasPrefix(e.Output, "=== ") {
 			fmt.Fprint(r.out, e.Output)
 		}
+		if e.Action == "fail" && r.failedIn[e.Package] == 0 {
+			// The package failed with every test passing: a data race or a
+			// panic in a goroutine that outlived its test, reported while
+			// another test ran. That test's output is the clue.
+			fmt.Fprintf(r.out, "--- %s failed although its tests passed; their output:\n", e.Package)
+			r.print(r.passedOut[e.Package])
+		}
+		if e.Action == "pass" || e.Action == "fail" {
+			delete(r.passedOut, e.Package)
+		}
 	case e.Action == "output":
 		r.buf[key] = append(r.buf[key], e.Output)
 	case e.Action == "pass":
 		r.passed++
+		r.passedOut[e.Package] = append(r.passedOut[e.Package], r.buf[key]...)
 		delete(r.buf, key)
 	case e.Action == "fail":
 		r.failed++
+		r.failedIn[e.Package]++
 		r.print(r.buf[key])
 		delete(r.buf, key)
 	case e.Action == "skip":
@@ -110,7 +124,7 @@ func (r *report) handle(e event) {
 // print writes a test's output without the progress lines of -v.
 func (r *report) print(lines []string) {
 	for _, l := range lines {
-		if !strings.HasPrefix(strings.TrimLeft(l, " "), "=== ") {
+		if t := strings.TrimLeft(l, " "); !strings.HasPrefix(t, "=== ") && !strings.HasPrefix(t, "--- PASS") {
 			fmt.Fprint(r.out, l)
 		}
 	}
