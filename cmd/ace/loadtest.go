@@ -21,8 +21,10 @@ func loadtestCmd() *cli.Command {
 			"pushes --pushes questions with --timer second timers while candidates type at --draft-rate drafts/s,\n" +
 			"and reports push→receive and draft→interviewer latency, timer-expiry lateness, missed or duplicate\n" +
 			"expiries, durable events per second and, with --idle, server memory per idle connection. Each result\n" +
-			"is printed beside the floor measured first in the same run: one NATS round trip (--nats-url) and one\n" +
-			"PostgreSQL commit of one row (--database-url). Exits non-zero if any timer did not expire exactly once.\n" +
+			"is printed beside the floor of the same run: one NATS round trip (--nats-url) and one PostgreSQL commit\n" +
+			"of one row (--database-url), measured first on the quiet machine and again under the load, sampled\n" +
+			"--loaded-floor-rate times a second beside the rooms; ratios are to the floor under the load.\n" +
+			"Exits non-zero if any timer did not expire exactly once.\n" +
 			"Point it only at servers you run; it creates interviews and candidates in their database.",
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "url", Value: []string{"http://127.0.0.1:8080"}, Usage: "instance base URL (repeatable)"},
@@ -42,7 +44,8 @@ func loadtestCmd() *cli.Command {
 			&cli.Int64Flag{Name: "seed-question-id", Usage: "bank question every room plans (default: the first from GET /api/v1/questions?limit=1)"},
 			&cli.StringFlag{Name: "nats-url", Value: "nats://127.0.0.1:4222", Usage: "NATS for the floor; an embedded server if unreachable"},
 			&cli.StringFlag{Name: "database-url", Value: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", Usage: "PostgreSQL for the commit floor (\"\" skips it)"},
-			&cli.IntFlag{Name: "floor-samples", Value: 1000, Usage: "round trips and commits per floor"},
+			&cli.IntFlag{Name: "floor-samples", Value: 1000, Usage: "round trips and commits per floor before the load"},
+			&cli.FloatFlag{Name: "loaded-floor-rate", Value: 20, Usage: "floor samples a second (one round trip, then one commit) under the load, beside the rooms (0: none)"},
 			&cli.DurationFlag{Name: "grace", Value: 5 * time.Second, Usage: "how long past the last deadline to wait for expiries"},
 			&cli.DurationFlag{Name: "push-gap", Value: 250 * time.Millisecond, Usage: "pause between a timer's expiry and the room's next push"},
 			&cli.IntFlag{Name: "dial-workers", Value: 32, Usage: "concurrent WebSocket dials"},
@@ -76,28 +79,29 @@ func loadtestCmd() *cli.Command {
 				return nil
 			}
 			cfg := loadtest.Config{
-				URLs:         cmd.StringSlice("url"),
-				Token:        cmd.String("token"),
-				Rooms:        int(cmd.Int("rooms")),
-				Candidates:   int(cmd.Int("candidates")),
-				DraftRate:    cmd.Float("draft-rate"),
-				ChatRate:     cmd.Float("chat-rate"),
-				TimerS:       int(cmd.Int("timer")),
-				Pushes:       int(cmd.Int("pushes")),
-				Pacing:       cmd.String("pacing"),
-				Duration:     cmd.Duration("duration"),
-				Idle:         int(cmd.Int("idle")),
-				QuestionID:   cmd.Int64("seed-question-id"),
-				ServerPID:    int(cmd.Int("server-pid")),
-				MetricsURL:   cmd.String("metrics-url"),
-				MetricsToken: cmd.String("metrics-token"),
-				NATSURL:      cmd.String("nats-url"),
-				DatabaseURL:  cmd.String("database-url"),
-				FloorSamples: int(cmd.Int("floor-samples")),
-				Grace:        cmd.Duration("grace"),
-				PushGap:      cmd.Duration("push-gap"),
-				DialWorkers:  int(cmd.Int("dial-workers")),
-				Quiet:        cmd.Bool("quiet"),
+				URLs:            cmd.StringSlice("url"),
+				Token:           cmd.String("token"),
+				Rooms:           int(cmd.Int("rooms")),
+				Candidates:      int(cmd.Int("candidates")),
+				DraftRate:       cmd.Float("draft-rate"),
+				ChatRate:        cmd.Float("chat-rate"),
+				TimerS:          int(cmd.Int("timer")),
+				Pushes:          int(cmd.Int("pushes")),
+				Pacing:          cmd.String("pacing"),
+				Duration:        cmd.Duration("duration"),
+				Idle:            int(cmd.Int("idle")),
+				QuestionID:      cmd.Int64("seed-question-id"),
+				ServerPID:       int(cmd.Int("server-pid")),
+				MetricsURL:      cmd.String("metrics-url"),
+				MetricsToken:    cmd.String("metrics-token"),
+				NATSURL:         cmd.String("nats-url"),
+				DatabaseURL:     cmd.String("database-url"),
+				FloorSamples:    int(cmd.Int("floor-samples")),
+				LoadedFloorRate: cmd.Float("loaded-floor-rate"),
+				Grace:           cmd.Duration("grace"),
+				PushGap:         cmd.Duration("push-gap"),
+				DialWorkers:     int(cmd.Int("dial-workers")),
+				Quiet:           cmd.Bool("quiet"),
 			}
 			rep, err := loadtest.Run(ctx, cfg, cmd.Root().Writer)
 			if err != nil {

@@ -42,7 +42,11 @@ type Config struct {
 
 	NATSURL      string // the NATS floor's server; an embedded one when unreachable
 	DatabaseURL  string // the PostgreSQL floor's database; "" skips it
-	FloorSamples int    // round trips / commits per floor (default 1000)
+	FloorSamples int    // round trips / commits per floor before the load (default 1000)
+	// LoadedFloorRate is how many times a second the floors are sampled
+	// again during the active phase, under the load (0: not measured; the
+	// ratios are then to the floors before the load).
+	LoadedFloorRate float64
 
 	PushGap     time.Duration // pause after a room's timer expired before its next push (default 250ms)
 	Grace       time.Duration // how long after the last deadline to wait for expiries (default 5s)
@@ -101,6 +105,8 @@ func (c Config) Validate() error {
 		return errors.New("loadtest: --timer must be at least 1 second")
 	case c.TimerS > 14400:
 		return errors.New("loadtest: --timer must be at most 14400 seconds")
+	case c.LoadedFloorRate < 0 || c.LoadedFloorRate > 1000:
+		return errors.New("loadtest: --loaded-floor-rate must be between 0 and 1000 a second")
 	case c.DraftRate < 0 || c.ChatRate < 0:
 		return errors.New("loadtest: rates must not be negative")
 	case c.DraftRate+c.ChatRate > 30:

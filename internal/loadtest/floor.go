@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"sync"
 	"time"
 
 	_ "github.com/lib/pq" // the PostgreSQL driver of the commit floor
@@ -16,6 +17,12 @@ import (
 // Floors are the costs of the two hops every live event takes, measured on
 // the same machine in the same run: one NATS publish→receive and one
 // PostgreSQL commit of a single-row INSERT. Results are read as ratios of them.
+//
+// They are measured twice: before any load (NATS, PGTemp, PGLogged), and
+// under the load itself (Loaded), by a probe that runs both hops in turn
+// throughout the active phase beside the rooms. A push waits on the same
+// busy cores as the probe does, so the loaded floor is the one its
+// latency is a ratio of; the quiet one says what the machine does unloaded.
 type Floors struct {
 	NATS       Summary // publish → receive of a small message on one connection, ms
 	NATSSource string  // the URL measured, or "embedded" when --nats-url was unreachable
@@ -23,6 +30,16 @@ type Floors struct {
 	PGLogged   Summary // the same into an ordinary (WAL-logged) table, as events are stored, ms
 	PGError    string  // why the PostgreSQL floor is missing, if it is
 	NATSError  string
+
+	Loaded LoadedFloors
+}
+
+// LoadedFloors are the two hops sampled during the active phase.
+type LoadedFloors struct {
+	Rate  float64 // probes per second asked for (each probe: one NATS round trip, then one commit)
+	NATS  Summary
+	PG    Summary // BEGIN; INSERT one row into an ordinary table; COMMIT
+	Error string  // why a loaded floor is missing or cut short, if it is
 }
 
 // Commit is the floor of one durable event's commit: the WAL-logged insert
@@ -53,112 +70,270 @@ func measureFloors(ctx context.Context, cfg Config) Floors {
 	return f
 }
 
-// natsFloor measures n sequential round trips publish → receive of a 64-byte
-// message on one connection to url, or to an embedded server on a local TCP
+// natsProbe times publish → receive on one connection of its own.
+type natsProbe struct {
+	nc      *nats.Conn
+	sub     *nats.Subscription
+	subject string
+	msg     []byte
+	ns      *server.Server // the embedded server, when url was unreachable
+	source  string
+}
+
+// openNATSProbe connects to url, or to an embedded server on a local TCP
 // port if url is unreachable.
-func natsFloor(ctx context.Context, url string, n int) (Summary, string, error) {
-	source := url
+func openNATSProbe(url string) (*natsProbe, error) {
+	p := &natsProbe{source: url, subject: "ace.loadtest.floor." + randHex(8), msg: make([]byte, 64)}
 	nc, err := nats.Connect(url, nats.Timeout(2*time.Second), nats.NoReconnect())
 	if err != nil {
 		ns, serr := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoSigs: true, NoLog: true})
 		if serr != nil {
-			return Summary{}, "", fmt.Errorf("nats floor: %s unreachable (%v) and no embedded server: %w", url, err, serr)
+			return nil, fmt.Errorf("nats floor: %s unreachable (%v) and no embedded server: %w", url, err, serr)
 		}
 		go ns.Start()
-		defer ns.Shutdown()
+		p.ns = ns
 		if !ns.ReadyForConnections(5 * time.Second) {
-			return Summary{}, "", fmt.Errorf("nats floor: embedded server did not start")
+			p.close()
+			return nil, fmt.Errorf("nats floor: embedded server did not start")
 		}
-		source = "embedded (" + url + " unreachable)"
-		nc, err = nats.Connect(ns.ClientURL(), nats.Timeout(2*time.Second))
-		if err != nil {
-			return Summary{}, "", fmt.Errorf("nats floor: %w", err)
+		p.source = "embedded (" + url + " unreachable)"
+		if nc, err = nats.Connect(ns.ClientURL(), nats.Timeout(2*time.Second)); err != nil {
+			p.close()
+			return nil, fmt.Errorf("nats floor: %w", err)
 		}
 	}
-	defer nc.Close()
-	subject := "ace.loadtest.floor." + randHex(8)
-	sub, err := nc.SubscribeSync(subject)
+	p.nc = nc
+	if p.sub, err = nc.SubscribeSync(p.subject); err == nil {
+		err = nc.Flush()
+	}
 	if err != nil {
-		return Summary{}, source, err
+		p.close()
+		return nil, fmt.Errorf("nats floor: %w", err)
 	}
-	defer sub.Unsubscribe()
-	if err := nc.Flush(); err != nil {
-		return Summary{}, source, err
+	return p, nil
+}
+
+// roundTrip returns one publish → receive, in ms.
+func (p *natsProbe) roundTrip() (float64, error) {
+	t0 := time.Now()
+	if err := p.nc.Publish(p.subject, p.msg); err != nil {
+		return 0, fmt.Errorf("nats floor: %w", err)
 	}
-	msg := make([]byte, 64)
+	if _, err := p.sub.NextMsg(5 * time.Second); err != nil {
+		return 0, fmt.Errorf("nats floor: %w", err)
+	}
+	return msSince(t0), nil
+}
+
+func (p *natsProbe) close() {
+	if p.nc != nil {
+		p.nc.Close()
+	}
+	if p.ns != nil {
+		p.ns.Shutdown()
+	}
+}
+
+// natsFloor measures n sequential round trips publish → receive of a 64-byte
+// message on one connection to url (or an embedded server, see openNATSProbe).
+func natsFloor(ctx context.Context, url string, n int) (Summary, string, error) {
+	p, err := openNATSProbe(url)
+	if err != nil {
+		return Summary{}, url, err
+	}
+	defer p.close()
 	samples := make([]float64, 0, n)
 	for i := 0; i < n+n/10; i++ { // the first tenth warms up and is not kept
 		if ctx.Err() != nil {
-			return Summary{}, source, ctx.Err()
+			return Summary{}, p.source, ctx.Err()
 		}
-		t0 := time.Now()
-		if err := nc.Publish(subject, msg); err != nil {
-			return Summary{}, source, err
-		}
-		if _, err := sub.NextMsg(5 * time.Second); err != nil {
-			return Summary{}, source, fmt.Errorf("nats floor: %w", err)
+		ms, err := p.roundTrip()
+		if err != nil {
+			return Summary{}, p.source, err
 		}
 		if i >= n/10 {
-			samples = append(samples, msSince(t0))
+			samples = append(samples, ms)
 		}
 	}
-	return Summarize(samples), source, nil
+	return Summarize(samples), p.source, nil
 }
 
-// pgFloor measures n single-row INSERT transactions (BEGIN, INSERT with
-// parameters, COMMIT, as the server's sqlx/lib/pq path does) into a temp
-// table and then into an ordinary table, which it drops afterwards.
-func pgFloor(ctx context.Context, dsn string, n int) (temp, logged Summary, err error) {
+// pgProbe times single-row INSERT transactions (BEGIN, INSERT with
+// parameters, COMMIT, as the server's sqlx/lib/pq path does) on one
+// connection of its own.
+type pgProbe struct {
+	db    *sql.DB
+	conn  *sql.Conn
+	table string
+	seq   int
+	drop  bool // the table is an ordinary one of ours, dropped by close
+}
+
+const floorCols = `(id bigserial PRIMARY KEY, interview_id bigint NOT NULL, seq bigint NOT NULL, type text NOT NULL, data text NOT NULL, created_at timestamptz NOT NULL)`
+
+func openPGProbe(ctx context.Context, dsn string) (*pgProbe, error) {
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
-		return temp, logged, err
+		return nil, fmt.Errorf("pg floor: %w", err)
 	}
-	defer db.Close()
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	conn, err := db.Conn(cctx)
 	cancel()
 	if err != nil {
-		return temp, logged, fmt.Errorf("pg floor: %w", err)
+		_ = db.Close()
+		return nil, fmt.Errorf("pg floor: %w", err)
 	}
-	defer conn.Close()
-	cols := `(id bigserial PRIMARY KEY, interview_id bigint NOT NULL, seq bigint NOT NULL, type text NOT NULL, data text NOT NULL, created_at timestamptz NOT NULL)`
-	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE ace_loadtest_floor_tmp `+cols); err != nil {
-		return temp, logged, fmt.Errorf("pg floor: %w", err)
+	return &pgProbe{db: db, conn: conn}, nil
+}
+
+// useTable creates the table the commits go to: a TEMP one (not
+// WAL-logged) or an ordinary one, dropped by close.
+func (p *pgProbe) useTable(ctx context.Context, temp bool) error {
+	name, kind := "ace_loadtest_floor_"+randHex(6), "TABLE"
+	if temp {
+		name, kind = "ace_loadtest_floor_tmp_"+randHex(6), "TEMP TABLE"
 	}
-	if temp, err = insertLoop(ctx, conn, "ace_loadtest_floor_tmp", n); err != nil {
+	p.dropTable() // the ordinary table used before, if any
+	if _, err := p.conn.ExecContext(ctx, `CREATE `+kind+` `+name+` `+floorCols); err != nil {
+		return fmt.Errorf("pg floor: %w", err)
+	}
+	p.table, p.seq, p.drop = name, 0, !temp
+	return nil
+}
+
+// commit returns one BEGIN + INSERT + COMMIT, in ms.
+func (p *pgProbe) commit(ctx context.Context) (float64, error) {
+	p.seq++
+	t0 := time.Now()
+	tx, err := p.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("pg floor: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+p.table+` (interview_id, seq, type, data, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		1, p.seq, "chat.message", `{"position":1,"text":"a small event payload"}`, time.Now().UTC()); err != nil {
+		_ = tx.Rollback()
+		return 0, fmt.Errorf("pg floor: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("pg floor: %w", err)
+	}
+	return msSince(t0), nil
+}
+
+func (p *pgProbe) dropTable() {
+	if p.drop {
+		_, _ = p.conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+p.table)
+		p.drop = false
+	}
+}
+
+func (p *pgProbe) close() {
+	p.dropTable()
+	_ = p.conn.Close()
+	_ = p.db.Close()
+}
+
+// pgFloor measures n commits into a temp table and then n into an
+// ordinary table, which it drops afterwards.
+func pgFloor(ctx context.Context, dsn string, n int) (temp, logged Summary, err error) {
+	p, err := openPGProbe(ctx, dsn)
+	if err != nil {
 		return temp, logged, err
 	}
-	table := "ace_loadtest_floor_" + randHex(6)
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE `+table+` `+cols); err != nil {
-		return temp, logged, fmt.Errorf("pg floor: %w", err)
+	defer p.close()
+	if err := p.useTable(ctx, true); err != nil {
+		return temp, logged, err
 	}
-	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS `+table)
-	logged, err = insertLoop(ctx, conn, table, n)
+	if temp, err = commitLoop(ctx, p, n); err != nil {
+		return temp, logged, err
+	}
+	if err := p.useTable(ctx, false); err != nil {
+		return temp, logged, err
+	}
+	logged, err = commitLoop(ctx, p, n)
 	return temp, logged, err
 }
 
-func insertLoop(ctx context.Context, conn *sql.Conn, table string, n int) (Summary, error) {
+func commitLoop(ctx context.Context, p *pgProbe, n int) (Summary, error) {
 	samples := make([]float64, 0, n)
-	data := `{"position":1,"text":"a small event payload"}`
-	for i := 0; i < n+n/10; i++ {
-		t0 := time.Now()
-		tx, err := conn.BeginTx(ctx, nil)
+	for i := 0; i < n+n/10; i++ { // the first tenth warms up and is not kept
+		ms, err := p.commit(ctx)
 		if err != nil {
-			return Summary{}, fmt.Errorf("pg floor: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (interview_id, seq, type, data, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			1, i+1, "chat.message", data, time.Now().UTC()); err != nil {
-			_ = tx.Rollback()
-			return Summary{}, fmt.Errorf("pg floor: %w", err)
-		}
-		if err := tx.Commit(); err != nil {
-			return Summary{}, fmt.Errorf("pg floor: %w", err)
+			return Summary{}, err
 		}
 		if i >= n/10 {
-			samples = append(samples, msSince(t0))
+			samples = append(samples, ms)
 		}
 	}
 	return Summarize(samples), nil
+}
+
+// loadedFloors samples both hops in turn, cfg.LoadedFloorRate times a
+// second, until stop is closed: the floors under the load the rooms are
+// measured in. It closes ready once its connections are open and warm (or
+// have failed), so the load can start after it.
+func loadedFloors(ctx context.Context, cfg Config, ready chan<- struct{}, stop <-chan struct{}) (f LoadedFloors) {
+	f.Rate = cfg.LoadedFloorRate
+	isReady := sync.OnceFunc(func() { close(ready) })
+	defer isReady()
+	np, err := openNATSProbe(cfg.NATSURL)
+	if err != nil {
+		f.Error = err.Error()
+		return f
+	}
+	defer np.close()
+	var pp *pgProbe
+	if cfg.DatabaseURL != "" {
+		if pp, err = openPGProbe(ctx, cfg.DatabaseURL); err == nil {
+			defer pp.close()
+			err = pp.useTable(ctx, false)
+		}
+		if err != nil {
+			f.Error = err.Error()
+			pp = nil
+		}
+	}
+	// A few of each first, so neither connection is cold when the load starts.
+	for i := 0; i < 10; i++ {
+		if _, err := np.roundTrip(); err != nil {
+			f.Error = err.Error()
+			return f
+		}
+		if pp != nil {
+			if _, err := pp.commit(ctx); err != nil {
+				f.Error = err.Error()
+				return f
+			}
+		}
+	}
+	isReady()
+	var nats, pg []float64
+	defer func() { f.NATS, f.PG = Summarize(nats), Summarize(pg) }()
+	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.LoadedFloorRate))
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return f
+		case <-ctx.Done():
+			return f
+		case <-tick.C:
+		}
+		ms, err := np.roundTrip()
+		if err != nil {
+			f.Error = err.Error()
+			return f
+		}
+		nats = append(nats, ms)
+		if pp == nil {
+			continue
+		}
+		if ms, err = pp.commit(ctx); err != nil {
+			f.Error = err.Error()
+			return f
+		}
+		pg = append(pg, ms)
+	}
 }
 
 func randHex(n int) string {

@@ -39,7 +39,9 @@ func TestTinyLoad(t *testing.T) {
 		NATSURL:      "nats://127.0.0.1:4222",
 		DatabaseURL:  storetest.PostgresURL(),
 		FloorSamples: 100,
-		Grace:        3 * time.Second,
+		// Sampled through the 3 s of pushing: about 150 of each.
+		LoadedFloorRate: 50,
+		Grace:           3 * time.Second,
 	}
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -62,7 +64,8 @@ func TestTinyLoad(t *testing.T) {
 		t.Fatalf("push→receive samples %d, deliveries %d, want 4\n%s", rep.PushRecv.N, rep.PushDeliveries, out.String())
 	}
 	for name, s := range map[string]loadtest.Summary{"push→receive": rep.PushRecv, "expiry lateness": rep.ExpiryLate,
-		"draft→interviewer": rep.DraftToStaff, "chat ack": rep.ChatAck, "NATS floor": rep.Floors.NATS, "PG floor": rep.Floors.Commit()} {
+		"draft→interviewer": rep.DraftToStaff, "chat ack": rep.ChatAck, "NATS floor": rep.Floors.NATS, "PG floor": rep.Floors.Commit(),
+		"NATS floor under the load": rep.Floors.Loaded.NATS, "PG floor under the load": rep.Floors.Loaded.PG} {
 		if s.N == 0 || math.IsNaN(s.P99) || s.P99 < 0 {
 			t.Errorf("%s was not measured: %+v", name, s)
 		}
@@ -76,7 +79,10 @@ func TestTinyLoad(t *testing.T) {
 	if rep.Idle == nil || rep.Idle.Opened != 20 || rep.Idle.After.RSS == 0 || rep.Idle.After.ProcRSS == 0 {
 		t.Errorf("idle: %+v", rep.Idle)
 	}
-	for _, want := range []string{"push→receive", "Floors", "EXPIRY CHECK: PASS", "per conn"} {
+	if rep.Floors.Loaded.Error != "" {
+		t.Errorf("loaded floors: %s", rep.Floors.Loaded.Error)
+	}
+	for _, want := range []string{"push→receive", "Floors", "Floors under the load", "the floor under the load", "EXPIRY CHECK: PASS", "per conn"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q", want)
 		}

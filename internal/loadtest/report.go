@@ -120,6 +120,23 @@ func (f Floors) print(w io.Writer) {
 	fmt.Fprintln(w)
 }
 
+func (l LoadedFloors) print(w io.Writer) {
+	if l.Rate == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Floors under the load (sampled %.3g times a second beside the rooms while they pushed: one NATS round trip, then one commit):\n", l.Rate)
+	if l.NATS.N > 0 {
+		fmt.Fprintf(w, "  NATS publish→receive, 64 B, %d round trips: p50 %s ms  p99 %s ms  max %s ms\n", l.NATS.N, f1(l.NATS.P50), f1(l.NATS.P99), f1(l.NATS.Max))
+	}
+	if l.PG.N > 0 {
+		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, ordinary table, %d tx: p50 %s ms  p99 %s ms  max %s ms\n", l.PG.N, f1(l.PG.P50), f1(l.PG.P99), f1(l.PG.Max))
+	}
+	if l.Error != "" {
+		fmt.Fprintf(w, "  not measured in full: %s\n", l.Error)
+	}
+	fmt.Fprintln(w)
+}
+
 type floorKind int
 
 const (
@@ -129,21 +146,60 @@ const (
 	floorBoth
 )
 
+// of returns the floor of kind k that results are read against: the one
+// sampled under the load when it was, else the one before the load.
 func (f Floors) of(k floorKind) (p50, p99 float64, name string) {
-	nan := math.NaN()
-	c := f.Commit()
+	if f.underLoad(k) {
+		return hops(f.Loaded.NATS, f.Loaded.PG, k)
+	}
+	return f.quiet(k)
+}
+
+// quiet returns the floor of kind k measured before the load.
+func (f Floors) quiet(k floorKind) (p50, p99 float64, name string) {
+	return hops(f.NATS, f.Commit(), k)
+}
+
+// underLoad tells whether the floor of kind k was sampled under the load.
+func (f Floors) underLoad(k floorKind) bool {
+	l := f.Loaded
 	switch k {
 	case floorNATS:
-		return f.NATS.P50, f.NATS.P99, "NATS hop"
+		return l.NATS.N > 0
 	case floorCommit:
-		return c.P50, c.P99, "PG commit"
+		return l.PG.N > 0
 	case floorBoth:
-		if f.NATS.N == 0 || c.N == 0 {
+		return l.NATS.N > 0 && l.PG.N > 0
+	}
+	return false
+}
+
+func hops(nats, commit Summary, k floorKind) (p50, p99 float64, name string) {
+	nan := math.NaN()
+	switch k {
+	case floorNATS:
+		return nats.P50, nats.P99, "NATS hop"
+	case floorCommit:
+		return commit.P50, commit.P99, "PG commit"
+	case floorBoth:
+		if nats.N == 0 || commit.N == 0 {
 			return nan, nan, "PG commit + NATS hop"
 		}
-		return c.P50 + f.NATS.P50, c.P99 + f.NATS.P99, "PG commit + NATS hop"
+		return commit.P50 + nats.P50, commit.P99 + nats.P99, "PG commit + NATS hop"
 	}
 	return nan, nan, ""
+}
+
+// versus says what v (a p99) is against the floor of kind k: under the
+// load, and before it.
+func (f Floors) versus(v float64, k floorKind) string {
+	_, q99, name := f.quiet(k)
+	quiet := fmt.Sprintf("%s the floor before the load (%s p99 %s ms)", ratio(v, q99), name, f1(q99))
+	if !f.underLoad(k) {
+		return quiet
+	}
+	_, l99, _ := f.of(k)
+	return fmt.Sprintf("%s the floor under the load (%s p99 %s ms); %s", ratio(v, l99), name, f1(l99), quiet)
 }
 
 // Print writes the report's tables.
@@ -159,8 +215,13 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "created in %s; %d connections open in %s (%d candidate dials failed); active phase %s, then %s of drain\n",
 			r.CreateTime.Round(time.Millisecond), r.Connections, r.ConnectTime.Round(time.Millisecond), r.DialFailures, r.ActiveTime.Round(time.Millisecond), r.DrainTime.Round(time.Millisecond))
 		r.Floors.print(w)
+		r.Floors.Loaded.print(w)
 
-		fmt.Fprintf(w, "Latency, ms (floor = the same run's hop(s) the path cannot avoid; p99 floor = sum of the hops' p99s)\n")
+		when := "before the load"
+		if r.Floors.underLoad(floorBoth) {
+			when = "under the load"
+		}
+		fmt.Fprintf(w, "Latency, ms (floor = the same run's hop(s) the path cannot avoid, %s; p99 floor = sum of the hops' p99s)\n", when)
 		fmt.Fprintf(w, "%-42s %8s %8s %8s %8s %8s | %-21s %8s %8s | %6s %6s\n", "metric", "n", "p50", "p95", "p99", "max", "floor", "p50", "p99", "p50×", "p99×")
 		rows := []struct {
 			name string
@@ -188,16 +249,13 @@ func (r Report) Print(w io.Writer) {
 				fname, f1(fp50), f1(fp99), ratio(row.s.P50, fp50), ratio(row.s.P99, fp99))
 		}
 		if r.PushRecv.N > 0 {
-			_, fp99, fname := r.Floors.of(floorBoth)
-			fmt.Fprintf(w, "→ push→receive p99 %s ms = %s floor (%s p99 %s ms)\n", f1(r.PushRecv.P99), ratio(r.PushRecv.P99, fp99), fname, f1(fp99))
+			fmt.Fprintf(w, "→ push→receive p99 %s ms = %s\n", f1(r.PushRecv.P99), r.Floors.versus(r.PushRecv.P99, floorBoth))
 		}
 		if r.DraftToStaff.N > 0 {
-			_, fp99, fname := r.Floors.of(floorNATS)
-			fmt.Fprintf(w, "→ draft→interviewer p99 %s ms = %s floor (%s p99 %s ms)\n", f1(r.DraftToStaff.P99), ratio(r.DraftToStaff.P99, fp99), fname, f1(fp99))
+			fmt.Fprintf(w, "→ draft→interviewer p99 %s ms = %s\n", f1(r.DraftToStaff.P99), r.Floors.versus(r.DraftToStaff.P99, floorNATS))
 		}
 		if r.ExpiryLate.N > 0 {
-			_, fp99, fname := r.Floors.of(floorBoth)
-			fmt.Fprintf(w, "→ expiry lateness p99 %s ms = %s floor (%s p99 %s ms)\n", f1(r.ExpiryLate.P99), ratio(r.ExpiryLate.P99, fp99), fname, f1(fp99))
+			fmt.Fprintf(w, "→ expiry lateness p99 %s ms = %s\n", f1(r.ExpiryLate.P99), r.Floors.versus(r.ExpiryLate.P99, floorBoth))
 		}
 
 		fmt.Fprintf(w, "\nCounts\n")

@@ -327,6 +327,23 @@ func (r *runner) activePhase(ctx context.Context, rep *Report) error {
 	case <-time.After(time.Second):
 	}
 
+	// The floors again, sampled beside the rooms for as long as they push:
+	// what the hops cost under this load.
+	floorsDone := make(chan LoadedFloors, 1)
+	stopFloors := make(chan struct{})
+	if cfg.LoadedFloorRate > 0 {
+		ready := make(chan struct{})
+		go func() { floorsDone <- loadedFloors(ctx, cfg, ready, stopFloors) }()
+		<-ready
+	}
+	stopLoadedFloors := sync.OnceFunc(func() {
+		close(stopFloors)
+		if cfg.LoadedFloorRate > 0 {
+			rep.Floors.Loaded = <-floorsDone
+		}
+	})
+	defer stopLoadedFloors()
+
 	r.phase.Store("active")
 	activeStart := time.Now()
 	rep.durableBefore = r.durableAtStaff.Load()
@@ -380,6 +397,7 @@ func (r *runner) activePhase(ctx context.Context, rep *Report) error {
 		case <-time.After(time.Until(pushEnd)):
 		}
 	}
+	stopLoadedFloors()
 	r.phase.Store("drain")
 	r.waitExpiries(ctx)
 	stopTyping()
