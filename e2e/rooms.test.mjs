@@ -554,6 +554,10 @@ describe('keyboard, small screens and large rooms', () => {
     await iv.getByRole('button', { name: 'Start interview' }).click();
     await iv.locator('#plan .plan-item[data-position="1"]').getByRole('button', { name: /^Push/ }).click();
     for (const [i, p] of pages.entries()) {
+      // The click only sends the push: until it reaches this page the editor
+      // is hidden and takes no text, and type() does not wait for it (it
+      // focuses and sends keys at once, to the body if the editor is hidden).
+      await expectText(p.locator('#q-prompt'), 'Roomtest alpha');
       await p.locator('#answer').type(`Answer from candidate ${i + 1}`);
     }
     for (const [i] of pages.entries()) {
