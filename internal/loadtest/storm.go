@@ -28,13 +28,13 @@ type StormConfig struct {
 type StormReport struct {
 	Candidates int
 	Missed     int
-	// Welcome is reconnect (dial) → welcome; CaughtUp is reconnect → the last
-	// missed event received, per candidate; All is reconnect → every
-	// candidate caught up.
-	Welcome, CaughtUp Summary
-	All               time.Duration
-	Exact             int // candidates resumed with exactly the missed seqs, in order
-	Wrong             []string
+	// Upgraded is reconnect (dial) → the WebSocket upgraded; Welcome is
+	// reconnect → welcome; CaughtUp is reconnect → the last missed event
+	// received, per candidate; All is reconnect → every candidate caught up.
+	Upgraded, Welcome, CaughtUp Summary
+	All                         time.Duration
+	Exact                       int // candidates resumed with exactly the missed seqs, in order
+	Wrong                       []string
 }
 
 // stormClient is a bare candidate socket recording durable seqs.
@@ -49,6 +49,7 @@ type stormClient struct {
 	question bool // a question is on screen
 	errs     int
 	closed   chan struct{}
+	upgraded time.Time // when the dial returned
 }
 
 func (c *stormClient) write(b []byte) error {
@@ -90,7 +91,7 @@ func stormDial(ctx context.Context, base string, interviewID int64, token string
 		}
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	c := &stormClient{conn: conn, closed: make(chan struct{})}
+	c := &stormClient{conn: conn, closed: make(chan struct{}), upgraded: time.Now()}
 	go func() {
 		defer close(c.closed)
 		for {
@@ -270,8 +271,9 @@ func Storm(ctx context.Context, cfg StormConfig, out io.Writer) (StormReport, er
 		return true
 	})
 	rep.All = time.Since(t0)
-	var welcome, done recorder
+	var upgraded, welcome, done recorder
 	for i, c := range again {
+		upgraded.add(ms(c.upgraded.Sub(t0)))
 		seqs, w, l := c.snapshot()
 		if !w.IsZero() {
 			welcome.add(ms(w.Sub(t0)))
@@ -292,13 +294,14 @@ func Storm(ctx context.Context, cfg StormConfig, out io.Writer) (StormReport, er
 		}
 		c.close()
 	}
-	rep.Welcome, rep.CaughtUp = welcome.summary(), done.summary()
+	rep.Upgraded, rep.Welcome, rep.CaughtUp = upgraded.summary(), welcome.summary(), done.summary()
 	return rep, nil
 }
 
 // Print writes the storm's report.
 func (r StormReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "\n=== reconnect storm ===\n%d candidates reconnecting at once, %d durable events missed each\n", r.Candidates, r.Missed)
+	fmt.Fprintf(w, "reconnect → upgraded, ms:  p50 %.1f  p99 %.1f  max %.1f (n %d)\n", r.Upgraded.P50, r.Upgraded.P99, r.Upgraded.Max, r.Upgraded.N)
 	fmt.Fprintf(w, "reconnect → welcome, ms:   p50 %.1f  p99 %.1f  max %.1f (n %d)\n", r.Welcome.P50, r.Welcome.P99, r.Welcome.Max, r.Welcome.N)
 	fmt.Fprintf(w, "reconnect → caught up, ms: p50 %.1f  p99 %.1f  max %.1f (n %d)\n", r.CaughtUp.P50, r.CaughtUp.P99, r.CaughtUp.Max, r.CaughtUp.N)
 	fmt.Fprintf(w, "all %d caught up in %s\n", r.Candidates, r.All.Round(time.Millisecond))
