@@ -64,10 +64,19 @@ try {
   // Every pane shows its candidate's last text: how long after the typing stopped?
   const names = new Map(created.body.candidates.map((c, i) => [String(c.id), `Typist ${String(i + 1).padStart(3, '0')}`]));
   let behind = [];
+  // Which panes were still behind 3 s after the typing stopped (the
+  // target), and how far: says whether a slow run was every pane or a few.
+  let at3s = null;
+  const curve = []; // [ms after the typing stopped, panes behind], at each change
   await waitFor(async () => {
     const shown = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#cands .cand')].map((el) =>
       [el.querySelector('h2, h3')?.textContent?.trim(), el.querySelector('.answer-live')?.textContent ?? ''])));
-    behind = [...names].filter(([id, name]) => shown[name] !== want[id]).map(([, name]) => name);
+    behind = [...names].filter(([id, name]) => shown[name] !== want[id]);
+    if (at3s === null && Date.now() - stopped >= 3000) {
+      at3s = { behind: behind.length, sample: behind.slice(0, 3).map(([id, name]) => ({ name, shown_words: shown[name]?.split(' ').length ?? 0, want_words: want[id].split(' ').length })) };
+    }
+    if (curve.at(-1)?.[1] !== behind.length) curve.push([Date.now() - stopped, behind.length]);
+    behind = behind.map(([, name]) => name);
     return behind.length === 0;
   }, { timeout: 30_000, interval: 100, message: 'every pane to show its last text' }).catch(() => {});
   clearInterval(watch);
@@ -78,6 +87,8 @@ try {
     connection_states_seen: [...states],
     last_texts_shown_after_ms: behind.length === 0 ? Date.now() - stopped : null,
     panes_behind_after_30s: behind.length,
+    panes_behind_at_3s: at3s,
+    panes_behind_curve: curve,
     long_tasks: long.length, long_task_ms: Math.round(long.reduce((s, d) => s + d, 0)),
     main_thread_long_task_share: +(long.reduce((s, d) => s + d, 0) / activeMs).toFixed(3),
   });

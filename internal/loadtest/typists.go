@@ -82,7 +82,11 @@ func Typists(ctx context.Context, cfg TypistsConfig, out io.Writer) error {
 	for err := range errs {
 		return err
 	}
-	fmt.Fprintf(out, "typists: %d candidates sent %d drafts (%.0f/s), %d refused\n", len(cfg.Tokens), sent, float64(sent)/cfg.Duration.Seconds(), refused)
+	// The sockets close with a handshake the server answers after the
+	// drafts before it: a long wait here is a server behind on its input.
+	closed := time.Since(end)
+	fmt.Fprintf(out, "typists: %d candidates sent %d drafts (%.0f/s), %d refused; all closed %s after the typing stopped\n",
+		len(cfg.Tokens), sent, float64(sent)/cfg.Duration.Seconds(), refused, closed.Round(time.Millisecond))
 	if cfg.Out == "" {
 		return nil
 	}
