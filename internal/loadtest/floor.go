@@ -293,22 +293,36 @@ func loadedFloors(ctx context.Context, cfg Config, ready chan<- struct{}, stop <
 			pp = nil
 		}
 	}
+	var nats, pg []float64
+	// sample runs one round trip, then one commit, keeping them if keep.
+	sample := func(keep bool) error {
+		ms, err := np.roundTrip()
+		if err != nil {
+			return err
+		}
+		if keep {
+			nats = append(nats, ms)
+		}
+		if pp == nil {
+			return nil
+		}
+		if ms, err = pp.commit(ctx); err != nil {
+			return err
+		}
+		if keep {
+			pg = append(pg, ms)
+		}
+		return nil
+	}
+	defer func() { f.NATS, f.PG = Summarize(nats), Summarize(pg) }()
 	// A few of each first, so neither connection is cold when the load starts.
 	for i := 0; i < 10; i++ {
-		if _, err := np.roundTrip(); err != nil {
+		if err := sample(false); err != nil {
 			f.Error = err.Error()
 			return f
 		}
-		if pp != nil {
-			if _, err := pp.commit(ctx); err != nil {
-				f.Error = err.Error()
-				return f
-			}
-		}
 	}
 	isReady()
-	var nats, pg []float64
-	defer func() { f.NATS, f.PG = Summarize(nats), Summarize(pg) }()
 	tick := time.NewTicker(time.Duration(float64(time.Second) / cfg.LoadedFloorRate))
 	defer tick.Stop()
 	for {
@@ -319,20 +333,10 @@ func loadedFloors(ctx context.Context, cfg Config, ready chan<- struct{}, stop <
 			return f
 		case <-tick.C:
 		}
-		ms, err := np.roundTrip()
-		if err != nil {
+		if err := sample(true); err != nil {
 			f.Error = err.Error()
 			return f
 		}
-		nats = append(nats, ms)
-		if pp == nil {
-			continue
-		}
-		if ms, err = pp.commit(ctx); err != nil {
-			f.Error = err.Error()
-			return f
-		}
-		pg = append(pg, ms)
 	}
 }
 

@@ -104,20 +104,25 @@ func ratio(v, floor float64) string {
 func (f Floors) print(w io.Writer) {
 	fmt.Fprintf(w, "\nFloors (this machine, this run, before the load):\n")
 	if f.NATS.N > 0 {
-		fmt.Fprintf(w, "  NATS publish→receive, 64 B, %d round trips on %s: p50 %s ms  p99 %s ms  max %s ms\n", f.NATS.N, f.NATSSource, f1(f.NATS.P50), f1(f.NATS.P99), f1(f.NATS.Max))
+		fmt.Fprintf(w, "  NATS publish→receive, 64 B, %d round trips on %s: %s\n", f.NATS.N, f.NATSSource, spread(f.NATS))
 	} else {
 		fmt.Fprintf(w, "  NATS floor not measured: %s\n", f.NATSError)
 	}
 	if f.PGTemp.N > 0 {
-		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, TEMP table (not WAL-logged, no fsync), %d tx: p50 %s ms  p99 %s ms  max %s ms\n", f.PGTemp.N, f1(f.PGTemp.P50), f1(f.PGTemp.P99), f1(f.PGTemp.Max))
+		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, TEMP table (not WAL-logged, no fsync), %d tx: %s\n", f.PGTemp.N, spread(f.PGTemp))
 	}
 	if f.PGLogged.N > 0 {
-		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, ordinary table (WAL fsync, as events), %d tx: p50 %s ms  p99 %s ms  max %s ms\n", f.PGLogged.N, f1(f.PGLogged.P50), f1(f.PGLogged.P99), f1(f.PGLogged.Max))
+		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, ordinary table (WAL fsync, as events), %d tx: %s\n", f.PGLogged.N, spread(f.PGLogged))
 	}
 	if f.PGError != "" {
 		fmt.Fprintf(w, "  PostgreSQL floor not measured: %s\n", f.PGError)
 	}
 	fmt.Fprintln(w)
+}
+
+// spread is a floor's p50, p99 and max, as the floors' lines print them.
+func spread(s Summary) string {
+	return fmt.Sprintf("p50 %s ms  p99 %s ms  max %s ms", f1(s.P50), f1(s.P99), f1(s.Max))
 }
 
 func (l LoadedFloors) print(w io.Writer) {
@@ -126,10 +131,10 @@ func (l LoadedFloors) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Floors under the load (sampled %.3g times a second beside the rooms while they pushed: one NATS round trip, then one commit):\n", l.Rate)
 	if l.NATS.N > 0 {
-		fmt.Fprintf(w, "  NATS publish→receive, 64 B, %d round trips: p50 %s ms  p99 %s ms  max %s ms\n", l.NATS.N, f1(l.NATS.P50), f1(l.NATS.P99), f1(l.NATS.Max))
+		fmt.Fprintf(w, "  NATS publish→receive, 64 B, %d round trips: %s\n", l.NATS.N, spread(l.NATS))
 	}
 	if l.PG.N > 0 {
-		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, ordinary table, %d tx: p50 %s ms  p99 %s ms  max %s ms\n", l.PG.N, f1(l.PG.P50), f1(l.PG.P99), f1(l.PG.Max))
+		fmt.Fprintf(w, "  PostgreSQL BEGIN+INSERT 1 row+COMMIT, ordinary table, %d tx: %s\n", l.PG.N, spread(l.PG))
 	}
 	if l.Error != "" {
 		fmt.Fprintf(w, "  not measured in full: %s\n", l.Error)
