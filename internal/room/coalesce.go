@@ -14,14 +14,14 @@ import (
 // 200 typists receives a few frames per second per candidate.
 type draftThrottle struct {
 	r       *Room
-	every   time.Duration
+	every   func() time.Duration // the room's interval, which grows as candidates are added
 	last    map[store.AnswerKey]time.Time
 	pending map[store.AnswerKey][]byte
 	timer   *time.Timer
 }
 
-func newDraftThrottle(r *Room, everyMS int) *draftThrottle {
-	return &draftThrottle{r: r, every: time.Duration(everyMS) * time.Millisecond,
+func newDraftThrottle(r *Room, every func() time.Duration) *draftThrottle {
+	return &draftThrottle{r: r, every: every,
 		last: map[store.AnswerKey]time.Time{}, pending: map[store.AnswerKey][]byte{}}
 }
 
@@ -32,13 +32,14 @@ func (t *draftThrottle) offer(e *ephemeral) {
 	k := *e.DraftOf
 	b := encodeFrame(frame{Type: e.Type, TS: ts(e.TS), Data: e.Data})
 	now := time.Now()
-	if since := now.Sub(t.last[k]); since >= t.every {
+	every := t.every()
+	if since := now.Sub(t.last[k]); since >= every {
 		t.send(k, b, now)
 		return
 	}
 	t.pending[k] = b
 	if t.timer == nil {
-		t.timer = time.AfterFunc(t.every-now.Sub(t.last[k]), func() { t.r.hub.tasks.run("flush drafts", t.flush) })
+		t.timer = time.AfterFunc(every-now.Sub(t.last[k]), func() { t.r.hub.tasks.run("flush drafts", t.flush) })
 	}
 }
 
@@ -50,9 +51,10 @@ func (t *draftThrottle) flush() {
 		return
 	}
 	now := time.Now()
+	every := t.every()
 	var next time.Duration
 	for k, b := range t.pending {
-		if wait := t.every - now.Sub(t.last[k]); wait > time.Millisecond {
+		if wait := every - now.Sub(t.last[k]); wait > time.Millisecond {
 			if next == 0 || wait < next {
 				next = wait
 			}
@@ -98,7 +100,7 @@ func (t *draftThrottle) stop() {
 type publishThrottle struct {
 	h       *Hub
 	room    int64
-	every   time.Duration
+	every   func() time.Duration
 	mu      sync.Mutex
 	last    map[store.AnswerKey]time.Time
 	pending map[store.AnswerKey]ephemeral
@@ -106,8 +108,8 @@ type publishThrottle struct {
 	stopped bool
 }
 
-func newPublishThrottle(h *Hub, room int64, everyMS int) *publishThrottle {
-	return &publishThrottle{h: h, room: room, every: time.Duration(everyMS) * time.Millisecond,
+func newPublishThrottle(h *Hub, room int64, every func() time.Duration) *publishThrottle {
+	return &publishThrottle{h: h, room: room, every: every,
 		last: map[store.AnswerKey]time.Time{}, pending: map[store.AnswerKey]ephemeral{}}
 }
 
@@ -119,7 +121,8 @@ func (t *publishThrottle) offer(e ephemeral) {
 		t.mu.Unlock()
 		return
 	}
-	if now.Sub(t.last[k]) >= t.every {
+	every := t.every()
+	if now.Sub(t.last[k]) >= every {
 		t.last[k] = now
 		delete(t.pending, k)
 		t.mu.Unlock()
@@ -128,7 +131,7 @@ func (t *publishThrottle) offer(e ephemeral) {
 	}
 	t.pending[k] = e
 	if t.timer == nil {
-		t.timer = time.AfterFunc(t.every-now.Sub(t.last[k]), func() { t.h.tasks.run("publish drafts", t.flush) })
+		t.timer = time.AfterFunc(every-now.Sub(t.last[k]), func() { t.h.tasks.run("publish drafts", t.flush) })
 	}
 	t.mu.Unlock()
 }
@@ -138,9 +141,10 @@ func (t *publishThrottle) flush() {
 	var due []ephemeral
 	t.mu.Lock()
 	t.timer = nil
+	every := t.every()
 	var next time.Duration
 	for k, e := range t.pending {
-		if wait := t.every - now.Sub(t.last[k]); wait > time.Millisecond {
+		if wait := every - now.Sub(t.last[k]); wait > time.Millisecond {
 			if next == 0 || wait < next {
 				next = wait
 			}

@@ -111,7 +111,6 @@ type noteEvent struct {
 	Text        string `json:"text"`
 }
 
-// presenceData is presence.changed.
 // addedData is participant.added: presence plus the candidate's accommodation.
 type addedData struct {
 	ParticipantID int64  `json:"participant_id"`
@@ -122,6 +121,7 @@ type addedData struct {
 	ExtraTimeS    int    `json:"extra_time_s"`
 }
 
+// presenceData is presence.changed.
 type presenceData struct {
 	ParticipantID int64  `json:"participant_id"`
 	Name          string `json:"name"`

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -46,6 +47,9 @@ type Room struct {
 	submitted map[store.AnswerKey]bool // as of delivered: drafts no longer change these
 	drafts    *draftThrottle           // interviewers' coalesced typing
 	outbound  *publishThrottle         // local candidates' typing, as published
+	// candidates counts the room's candidates, read at load and raised by
+	// participant.added from any instance; draftEvery follows it.
+	candidates atomic.Int64
 
 	ops        chan *roomOp  // actions waiting for the room's writer
 	stopWriter chan struct{} // closed when the room closes
@@ -140,10 +144,9 @@ func (r *Room) load(ctx context.Context) error {
 		}
 		limits = planLimits(qs)
 	}
-	candidates := 0
 	for _, p := range ps {
 		if p.Role == store.PartCandidate {
-			candidates++
+			r.candidates.Add(1)
 		}
 	}
 	r.mu.Lock()
@@ -156,8 +159,8 @@ func (r *Room) load(ctx context.Context) error {
 	for _, k := range subs {
 		r.submitted[k] = true
 	}
-	r.drafts = newDraftThrottle(r, draftInterval(candidates))
-	r.outbound = newPublishThrottle(h, r.id, draftInterval(candidates))
+	r.drafts = newDraftThrottle(r, r.draftEvery)
+	r.outbound = newPublishThrottle(h, r.id, r.draftEvery)
 	r.loading = false
 	for _, ev := range r.early {
 		r.accept(ev)
@@ -263,7 +266,8 @@ func (r *Room) welcomeAndReplay(ctx context.Context, m *Member, lastSeq int64) (
 		return nil, 0, e
 	}
 	now := r.hub.now()
-	frames := [][]byte{encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(welcomeFor(m.id, snap, now))})}
+	w := welcomeFor(m.id, snap, now, r.draftEvery())
+	frames := [][]byte{encodeFrame(frame{Type: "welcome", TS: ts(now), Data: mustJSON(w)})}
 	stored := snap.iv.LastSeq
 	// A client cannot have seen more than the database holds.
 	for after := min(lastSeq, stored); after < stored; {
@@ -335,7 +339,30 @@ func (r *Room) onMsg(msg *nats.Msg) {
 		if env.Eph.Kick != 0 {
 			r.kickLocked(env.Eph.Kick, env.Eph.KickReason)
 		}
+		if env.Eph.Type == "participant.added" {
+			r.countAdded(env.Eph.Data)
+		}
 		r.fanOut(env.Eph.Audience, encodeFrame(frame{Type: env.Eph.Type, TS: ts(env.Eph.TS), Data: env.Eph.Data}))
+	}
+}
+
+// draftEvery is how often the room's candidates send their drafts, and how
+// often their typing is passed on to the interviewers (draftInterval).
+func (r *Room) draftEvery() time.Duration {
+	return time.Duration(draftInterval(int(r.candidates.Load()))) * time.Millisecond
+}
+
+// countAdded counts a candidate added while the room is open, so a room
+// filled by invites sent during the session slows its typing as one filled
+// beforehand does.
+func (r *Room) countAdded(data json.RawMessage) {
+	var d addedData
+	if err := json.Unmarshal(data, &d); err != nil {
+		r.hub.log.Error("bad participant.added", slog.Int64("interview_id", r.id), slog.Any("error", err))
+		return
+	}
+	if d.Role == store.PartCandidate {
+		r.candidates.Add(1)
 	}
 }
 

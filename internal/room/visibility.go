@@ -243,8 +243,10 @@ type welcomeParticipant struct {
 
 // welcomeFor builds the welcome from a snapshot by the same rules as live
 // delivery: candidates see pushed questions without model answers, their own
-// answers and the timers whose audience includes them.
-func welcomeFor(id Identity, s snapshot, now time.Time) welcomeData {
+// answers and the timers whose audience includes them. draftEvery is the
+// room's draft interval, the same for staff and candidates (a candidate's
+// snapshot holds no participant list to count).
+func welcomeFor(id Identity, s snapshot, now time.Time, draftEvery time.Duration) welcomeData {
 	staff := id.Staff()
 	w := welcomeData{
 		Role: id.Role, ParticipantID: id.ParticipantID, Name: id.Name,
@@ -252,7 +254,7 @@ func welcomeFor(id Identity, s snapshot, now time.Time) welcomeData {
 			CurrentPosition: s.iv.CurrentPosition},
 		LastSeq: s.iv.LastSeq, ServerNow: ts(now),
 		Questions: []questionData{}, Timers: []timerEvent{}, Answers: []welcomeAnswer{},
-		DraftIntervalMS: draftInterval(countCandidates(s)),
+		DraftIntervalMS: int(draftEvery.Milliseconds()),
 	}
 	selfPaced := s.iv.Pacing == store.PacingSelfPaced
 	if !staff {
@@ -300,16 +302,6 @@ func welcomeFor(id Identity, s snapshot, now time.Time) welcomeData {
 		}
 	}
 	return w
-}
-
-func countCandidates(s snapshot) int {
-	n := 0
-	for _, p := range s.participants {
-		if p.Role == store.PartCandidate {
-			n++
-		}
-	}
-	return n
 }
 
 // plannedData is a planned question as an event carries it (staff side).

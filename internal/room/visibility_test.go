@@ -105,7 +105,7 @@ func TestWelcomeThroughTheGate(t *testing.T) {
 		answers:      []store.Answer{{CandidateID: 2, Position: 1, Text: "CORA-TEXT"}, {CandidateID: 3, Position: 1, Text: "DAN-TEXT"}},
 		notes:        []store.Note{{AuthorID: 1, CandidateID: 2, Text: "PRIVATE-NOTE"}},
 	}
-	staff := welcomeFor(Identity{ParticipantID: 1, Role: store.PartInterviewer}, snap, pushed)
+	staff := welcomeFor(Identity{ParticipantID: 1, Role: store.PartInterviewer}, snap, pushed, 0)
 	if len(staff.Questions) != 2 || staff.Questions[1].Answer != "MODEL-ANSWER-2" || len(staff.Timers) != 2 ||
 		len(staff.Answers) != 2 || staff.Answers[1].CandidateID != 3 || len(staff.Notes) != 1 || len(staff.Participants) != 3 {
 		t.Fatalf("staff welcome: %+v", staff)
@@ -113,7 +113,7 @@ func TestWelcomeThroughTheGate(t *testing.T) {
 	cora := Identity{ParticipantID: 2, Role: store.PartCandidate}
 	// A candidate's snapshot holds their own answers only (loadSnapshot); the
 	// gate still filters, so a wider snapshot cannot leak.
-	w := welcomeFor(cora, snap, pushed)
+	w := welcomeFor(cora, snap, pushed, 0)
 	b, _ := json.Marshal(w)
 	for _, secret := range []string{"MODEL-ANSWER", "NOT-YET-PUSHED", "DAN-TEXT", "PRIVATE-NOTE", `"question_id"`, `"participants"`, `"notes"`} {
 		if strings.Contains(string(b), secret) {
@@ -123,7 +123,7 @@ func TestWelcomeThroughTheGate(t *testing.T) {
 	if len(w.Timers) != 1 || w.Timers[0].TimerID != 1 || len(w.Answers) != 1 || w.Answers[0].Text != "CORA-TEXT" || w.Question == nil {
 		t.Fatalf("candidate welcome: %s", b)
 	}
-	if dan := welcomeFor(Identity{ParticipantID: 3, Role: store.PartCandidate}, snap, pushed); len(dan.Timers) != 2 {
+	if dan := welcomeFor(Identity{ParticipantID: 3, Role: store.PartCandidate}, snap, pushed, 0); len(dan.Timers) != 2 {
 		t.Fatalf("Dan's welcome lacks his personal timer: %+v", dan.Timers)
 	}
 }
@@ -149,11 +149,11 @@ func TestWelcomeSelfPaced(t *testing.T) {
 			{ID: 3, Role: store.PartCandidate, Position: 1}},
 	}
 	cora := Identity{ParticipantID: 2, Role: store.PartCandidate}
-	if w := welcomeFor(cora, snap, now); len(w.Questions) != 0 || w.Question != nil {
+	if w := welcomeFor(cora, snap, now, 0); len(w.Questions) != 0 || w.Question != nil {
 		t.Fatalf("before the start a candidate sees the plan: %+v", w.Questions)
 	}
 	snap.iv.Status = store.StatusLive
-	w := welcomeFor(cora, snap, now)
+	w := welcomeFor(cora, snap, now, 0)
 	b, _ := json.Marshal(w)
 	if strings.Contains(string(b), "MODEL-ANSWER") {
 		t.Fatalf("candidate welcome carries a model answer: %s", b)
@@ -165,7 +165,7 @@ func TestWelcomeSelfPaced(t *testing.T) {
 	if len(w.Timers) != 2 || w.Timers[1].CandidateID != 2 || w.Timers[1].ExtraMS != 5000 {
 		t.Fatalf("Cora's timers are the room's and her own, not Dan's: %+v", w.Timers)
 	}
-	staff := welcomeFor(Identity{ParticipantID: 1, Role: store.PartInterviewer}, snap, now)
+	staff := welcomeFor(Identity{ParticipantID: 1, Role: store.PartInterviewer}, snap, now, 0)
 	if len(staff.Timers) != 3 || staff.Participants[1].Position != 2 || staff.Participants[1].ExtraTimePct != 50 || staff.Participants[2].Position != 1 {
 		t.Fatalf("staff welcome: %+v", staff)
 	}
