@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/url"
@@ -76,46 +77,78 @@ func (h *handler) originAllowed(c *fiber.Ctx) bool {
 
 // roomIdentity decides who is connecting: a staff user (session cookie or
 // API token) or a candidate (invite token as bearer or the candidate cookie).
+// A bearer is looked up as an invite first, then as an API token; it never
+// falls back to a cookie, so a bad one is a 401 (authenticate).
 func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity, error) {
 	ctx := c.UserContext()
 	if iv.Practice {
 		return h.practiceIdentity(c, iv)
 	}
-	if u := currentUser(c); u != nil {
-		switch u.Role {
-		case store.RoleAdmin:
-			p, err := h.Store.EnsureInterviewer(ctx, iv.ID, *u)
-			if err != nil {
-				return room.Identity{}, err
-			}
-			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name, UserID: u.ID}, nil
-		case store.RoleInterviewer:
-			p, err := h.Store.ParticipantByUser(ctx, iv.ID, u.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "you are not an interviewer of this interview")
-			}
-			if err != nil {
-				return room.Identity{}, err
-			}
-			return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name, UserID: u.ID}, nil
-		default:
-			return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "reviewers read recorded interviews; they do not join live rooms")
+	bearer, _ := c.Locals(localToken).(string)
+	if bearer != "" {
+		hash := auth.HashToken(bearer)
+		p, err := h.Store.ParticipantByToken(ctx, hash)
+		if err == nil {
+			return candidateIdentity(p, iv, hash)
 		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return room.Identity{}, err
+		}
+		u, err := h.Store.UserByAPIToken(ctx, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return room.Identity{}, errCode(fiber.StatusUnauthorized, "bad_token", "the token is neither a valid invite nor a valid API token")
+		}
+		if err != nil {
+			return room.Identity{}, err
+		}
+		return h.staffIdentity(ctx, iv, u)
 	}
-	token, _ := c.Locals(localToken).(string)
-	if token == "" {
-		token = c.Cookies(candidateCookie)
+	if u := currentUser(c); u != nil {
+		return h.staffIdentity(ctx, iv, *u)
 	}
+	token := c.Cookies(candidateCookie)
 	if token == "" {
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "unauthorized", "log in, or open your invite link")
 	}
 	hash := auth.HashToken(token)
 	p, err := h.Store.ParticipantByToken(ctx, hash)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if errors.Is(err, store.ErrNotFound) {
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "bad_token", "the invite token is not valid")
-	case err != nil:
+	}
+	if err != nil {
 		return room.Identity{}, err
+	}
+	return candidateIdentity(p, iv, hash)
+}
+
+// staffIdentity admits an admin (added to the panel on the way) or an
+// interviewer of this interview; reviewers do not join live rooms.
+func (h *handler) staffIdentity(ctx context.Context, iv store.Interview, u store.User) (room.Identity, error) {
+	switch u.Role {
+	case store.RoleAdmin:
+		p, err := h.Store.EnsureInterviewer(ctx, iv.ID, u)
+		if err != nil {
+			return room.Identity{}, err
+		}
+		return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name, UserID: u.ID}, nil
+	case store.RoleInterviewer:
+		p, err := h.Store.ParticipantByUser(ctx, iv.ID, u.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "you are not an interviewer of this interview")
+		}
+		if err != nil {
+			return room.Identity{}, err
+		}
+		return room.Identity{ParticipantID: p.ID, Role: store.PartInterviewer, Name: p.Name, UserID: u.ID}, nil
+	default:
+		return room.Identity{}, errCode(fiber.StatusForbidden, "forbidden", "reviewers read recorded interviews; they do not join live rooms")
+	}
+}
+
+// candidateIdentity admits the holder of a candidate's invite to the room
+// the invite is for, while it is valid and the interview has not ended.
+func candidateIdentity(p store.Participant, iv store.Interview, hash string) (room.Identity, error) {
+	switch {
 	case p.RevokedAt != nil:
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "revoked", "this invite was revoked")
 	case p.InterviewID != iv.ID:
