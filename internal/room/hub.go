@@ -2,6 +2,7 @@ package room
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -23,6 +24,12 @@ type Config struct {
 	DraftFlush       time.Duration // at most this long between a draft's arrival and its write
 	UnsubscribeDelay time.Duration // a room with no local member keeps its subscription this long
 	SendQueueBytes   int           // bytes queued for an interviewer's socket before it counts as slow
+	// BackupDelay is how long after a deadline an instance tries to expire
+	// a timer that another instance serving the room armed: long enough for
+	// that instance's timer.expired to arrive and disarm it first, so the
+	// attempt is rarely made; short enough that a dead instance's timers
+	// are late by little (and the sweeper is there after it).
+	BackupDelay time.Duration
 }
 
 // queueFor sizes a socket's queue in bytes: an interviewer receives every
@@ -45,6 +52,7 @@ func (c *Config) defaults() {
 	set(&c.GapWait, 100*time.Millisecond)
 	set(&c.DraftFlush, 250*time.Millisecond)
 	set(&c.UnsubscribeDelay, 2*time.Second)
+	set(&c.BackupDelay, 100*time.Millisecond)
 	if c.SendQueueBytes <= 0 {
 		c.SendQueueBytes = 8 << 20
 	}
@@ -55,6 +63,12 @@ func (c *Config) defaults() {
 type envelope struct {
 	Event *store.Event `json:"event,omitempty"`
 	Eph   *ephemeral   `json:"eph,omitempty"`
+	// From is the publishing instance; Armed says it serves the event's room,
+	// so it arms the event's timers itself and the others arm theirs as a
+	// backup, later (Room.setTimer): a timer's expiry then costs one
+	// transaction, not one per instance racing for it.
+	From  string `json:"from,omitempty"`
+	Armed bool   `json:"armed,omitempty"`
 }
 
 type ephemeral struct {
@@ -84,10 +98,13 @@ type Hub struct {
 	// dbOffset is the database's clock minus ours, in ms, as last seen by a
 	// room transaction: drafts are judged against deadlines set on that clock.
 	dbOffset atomic.Int64
+	// expiryAttempts counts the transactions that tried to expire a timer.
+	expiryAttempts atomic.Int64
 
 	// Publish sends to NATS; tests replace it to reorder or drop publishes.
 	Publish func(subject string, data []byte) error
 
+	id    string // this instance, as envelopes name it
 	mu    sync.Mutex
 	rooms map[int64]*Room
 
@@ -107,7 +124,7 @@ type Hub struct {
 // the draft writer.
 func NewHub(st *store.Store, nc *nats.Conn, log *slog.Logger, cfg Config) (*Hub, error) {
 	cfg.defaults()
-	h := &Hub{store: st, nc: nc, log: log, cfg: cfg, tasks: newTasks(log), rooms: map[int64]*Room{}, conns: map[*Member]struct{}{},
+	h := &Hub{store: st, nc: nc, log: log, cfg: cfg, tasks: newTasks(log), id: rand.Text(), rooms: map[int64]*Room{}, conns: map[*Member]struct{}{},
 		perParticipant: map[int64]int{}, stop: make(chan struct{})}
 	h.Publish = nc.Publish
 	sub, err := nc.Subscribe(bus.ControlSubject, h.safeMsg("control message", h.onControl))
@@ -231,7 +248,7 @@ func (h *Hub) Connections() int {
 // this one included: all deliver from the subscription, in seq order.
 func (h *Hub) publish(evs []store.Event) {
 	for i := range evs {
-		b, err := json.Marshal(envelope{Event: &evs[i]})
+		b, err := json.Marshal(envelope{Event: &evs[i], From: h.id, Armed: h.serves(evs[i].InterviewID)})
 		if err == nil {
 			err = h.Publish(bus.RoomSubject(evs[i].InterviewID), b)
 		}
@@ -240,6 +257,14 @@ func (h *Hub) publish(evs []store.Event) {
 			h.log.Error("publish event", slog.Int64("interview_id", evs[i].InterviewID), slog.Int64("seq", evs[i].Seq), slog.Any("error", err))
 		}
 	}
+}
+
+// serves reports whether this instance has the room open (or opening),
+// and so arms its timers.
+func (h *Hub) serves(interviewID int64) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rooms[interviewID] != nil
 }
 
 func (h *Hub) publishEphemeral(interviewID int64, e ephemeral) {

@@ -327,7 +327,7 @@ func (r *Room) onMsg(msg *nats.Msg) {
 	case env.Event != nil && r.loading:
 		r.early = append(r.early, *env.Event)
 	case env.Event != nil:
-		r.accept(*env.Event)
+		r.acceptFrom(*env.Event, env.Armed && env.From != r.hub.id)
 	case env.Eph == nil || r.loading:
 	case env.Eph.Sync:
 		for m := range r.members {
@@ -397,7 +397,13 @@ func (r *Room) fanOut(audience string, b []byte) {
 
 // accept delivers ev in seq order: a repeat is dropped, an event ahead of
 // a gap waits while the gap is fetched from the database. Caller holds r.mu.
-func (r *Room) accept(ev store.Event) {
+func (r *Room) accept(ev store.Event) { r.acceptFrom(ev, false) }
+
+// acceptFrom is accept of an event another instance published and arms
+// the timers of (backup): its timers are armed here as a backup, later.
+// An event that waits behind a gap loses the mark and is armed on time:
+// an extra attempt costs a transaction, a missing one a late expiry.
+func (r *Room) acceptFrom(ev store.Event, backup bool) {
 	if r.closed || ev.Seq <= r.delivered {
 		return
 	}
@@ -408,14 +414,14 @@ func (r *Room) accept(ev store.Event) {
 		}
 		return
 	}
-	r.deliver(ev)
+	r.deliver(ev, backup)
 	for {
 		next, ok := r.pending[r.delivered+1]
 		if !ok {
 			break
 		}
 		delete(r.pending, next.Seq)
-		r.deliver(next)
+		r.deliver(next, false)
 	}
 	for seq := range r.pending {
 		if seq <= r.delivered {
@@ -426,9 +432,9 @@ func (r *Room) accept(ev store.Event) {
 
 // deliver applies ev to the room's state and queues it to each member that
 // may see it. Caller holds r.mu.
-func (r *Room) deliver(ev store.Event) {
+func (r *Room) deliver(ev store.Event, backup bool) {
 	r.delivered = ev.Seq
-	r.apply(ev)
+	r.apply(ev, backup)
 	d := newDelivered(ev)
 	for m := range r.members {
 		if m.sent >= ev.Seq {
@@ -484,7 +490,7 @@ func (r *Room) repair() {
 // apply updates the room's state from a delivered event. Caller holds r.mu.
 // An event that does not decode is logged and changes nothing; the room
 // answers from the database where it decides something final (submits).
-func (r *Room) apply(ev store.Event) {
+func (r *Room) apply(ev store.Event, backup bool) {
 	fail := func(err error) {
 		r.hub.log.Error("apply event", slog.Int64("interview_id", r.id), slog.Int64("seq", ev.Seq), slog.Any("error", err))
 	}
@@ -524,6 +530,10 @@ func (r *Room) apply(ev store.Event) {
 			fail(err)
 			return
 		}
-		r.setTimer(d.timer(r.id))
+		if backup {
+			r.setBackupTimer(d.timer(r.id))
+		} else {
+			r.setTimer(d.timer(r.id))
+		}
 	}
 }

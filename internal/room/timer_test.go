@@ -424,3 +424,48 @@ func countEvents(evs []event, typ string) int {
 	}
 	return n
 }
+
+// TestOneExpiryAttempt: with the room served by two instances, the one that
+// started the timer expires it and the other, its backup, never tries (its
+// attempt waits BackupDelay and timer.expired disarms it first): a burst of
+// deadlines costs one transaction each, not one per instance. When the
+// starting instance stops serving the room, the backup expires the timer.
+func TestOneExpiryAttempt(t *testing.T) {
+	cfg := livetest.FastRooms
+	cfg.SweepEvery = time.Hour // only the armed timers try
+	cfg.BackupDelay = 2 * time.Second
+	c := livetest.NewCluster(t, 2, cfg)
+	a, b := c.Instances[0], c.Instances[1]
+	staffTok, iv := setup(t, c, "Cora")
+	cora := livetest.Join(t, b, iv.ID, iv.Candidates[0].InviteToken, 0)
+	ivy := livetest.Join(t, a, iv.ID, staffTok, 0)
+	ivy.Ack("interview.start", nil)
+
+	ivy.Ack("question.push", map[string]any{"position": 1, "time_limit_s": 1})
+	ivy.WaitType("timer.expired")
+	first := cora.WaitType("timer.expired")
+	// Cora's instance applied timer.expired before sending it to her, and
+	// that disarmed its backup: the counts are final.
+	if na, nb := a.Hub.ExpiryAttempts(), b.Hub.ExpiryAttempts(); na != 1 || nb != 0 {
+		t.Fatalf("expiry attempts: %d on the instance that started the timer, %d on the other; want 1 and 0", na, nb)
+	}
+
+	// The interviewer leaves after pushing again: A closes the room and
+	// disarms its timer, and B, armed as the backup, expires it once.
+	ivy.Ack("question.push", map[string]any{"position": 1, "time_limit_s": 1})
+	later := func(typ string) func(livetest.Frame) bool {
+		return func(f livetest.Frame) bool { return f.Type == typ && f.Seq > first.Seq }
+	}
+	cora.WaitFor("the second timer.started", later("timer.started"))
+	ivy.Conn.Close()
+	livetest.Eventually(t, "A to close the room", func() error {
+		if n := a.Hub.Rooms(); n != 0 {
+			return fmt.Errorf("%d rooms open on A", n)
+		}
+		return nil
+	})
+	cora.WaitFor("the second timer.expired", later("timer.expired"))
+	if na, nb := a.Hub.ExpiryAttempts(), b.Hub.ExpiryAttempts(); na != 1 || nb != 1 {
+		t.Fatalf("expiry attempts after A left: %d on A, %d on B; want 1 and 1", na, nb)
+	}
+}

@@ -87,6 +87,7 @@ func startTimers(ctx context.Context, rt *store.RoomTx, scope string, position i
 // clock reaches its deadline (this instance's clock runs fast) is left to
 // the sweeper, which asks on the database's clock.
 func (h *Hub) expire(t store.Timer) {
+	h.expiryAttempts.Add(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	evs, err := h.store.ExpireTimer(ctx, t, func(t store.Timer, now time.Time) (string, any) {
@@ -101,13 +102,18 @@ func (h *Hub) expire(t store.Timer) {
 
 // setTimer records a timer's state and arms or disarms its local expiry.
 // Caller holds r.mu.
-func (r *Room) setTimer(t store.Timer) {
+func (r *Room) setTimer(t store.Timer) { r.armTimer(t, 0) }
+
+// setBackupTimer is setTimer for a timer another instance arms too.
+func (r *Room) setBackupTimer(t store.Timer) { r.armTimer(t, r.hub.cfg.BackupDelay) }
+
+func (r *Room) armTimer(t store.Timer, late time.Duration) {
 	r.timers[keyOf(t)] = t
 	r.disarm(t.ID)
 	if t.State != store.TimerRunning {
 		return
 	}
-	wait := time.Until(time.UnixMilli(t.DeadlineMS))
+	wait := time.Until(time.UnixMilli(t.DeadlineMS)) + late
 	r.armed[t.ID] = time.AfterFunc(max(wait, 0), func() { r.hub.tasks.run("expire timer", func() { r.hub.expire(t) }) })
 }
 
