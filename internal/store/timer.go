@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -61,15 +63,13 @@ func (s *Store) DueTimers(ctx context.Context, limit int) ([]Timer, error) {
 // no events. event gives the event's audience and data (the room decides both).
 func (s *Store) ExpireTimer(ctx context.Context, t Timer, event func(Timer, time.Time) (audience string, data any)) ([]Event, error) {
 	evs, err := s.InRoom(ctx, t.InterviewID, func(rt *RoomTx) error {
-		res, err := rt.tx.ExecContext(ctx, rt.q(`UPDATE timers SET state = ?, remaining_ms = 0 WHERE id = ? AND state = ? AND deadline_ms <= ?`),
+		// One round trip decides and reads the expired timer back.
+		err := rt.tx.GetContext(ctx, &t, rt.q(`UPDATE timers SET state = ?, remaining_ms = 0 WHERE id = ? AND state = ? AND deadline_ms <= ? RETURNING `+timerCols),
 			TimerExpired, t.ID, TimerRunning, rt.Now.UnixMilli())
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not due on the database's clock, or already expired, paused or gone
+		}
 		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return nil
-		}
-		if err := rt.tx.GetContext(ctx, &t, rt.q(`SELECT `+timerCols+` FROM timers WHERE id = ?`), t.ID); err != nil {
 			return err
 		}
 		audience, data := event(t, rt.Now)
