@@ -432,7 +432,12 @@ func countEvents(evs []event, typ string) int {
 // starting instance stops serving the room, the backup expires the timer.
 func TestOneExpiryAttempt(t *testing.T) {
 	cfg := livetest.FastRooms
-	cfg.SweepEvery = time.Hour // only the armed timers try
+	// Only the armed timers try, and only NATS delivers: an event the seq
+	// check fetches from the database carries no publisher, so it is armed
+	// on time (an extra attempt, never a late expiry), which would make
+	// the counts below depend on whether the check ran before NATS arrived.
+	cfg.SweepEvery = time.Hour
+	cfg.CheckEvery = time.Hour
 	cfg.BackupDelay = 2 * time.Second
 	c := livetest.NewCluster(t, 2, cfg)
 	a, b := c.Instances[0], c.Instances[1]
