@@ -399,10 +399,11 @@ func (r *Room) fanOut(audience string, b []byte) {
 // a gap waits while the gap is fetched from the database. Caller holds r.mu.
 func (r *Room) accept(ev store.Event) { r.acceptFrom(ev, false) }
 
-// acceptFrom is accept of an event another instance published and arms
-// the timers of (backup): its timers are armed here as a backup, later.
-// An event that waits behind a gap loses the mark and is armed on time:
-// an extra attempt costs a transaction, a missing one a late expiry.
+// acceptFrom is accept, told whether another instance that serves the room
+// published ev (backup): that instance expires ev's timers, so this one
+// arms them as a backup, later. An event that waits behind a gap loses the
+// mark and is armed on time: an extra attempt costs a transaction, a
+// missing one a late expiry.
 func (r *Room) acceptFrom(ev store.Event, backup bool) {
 	if r.closed || ev.Seq <= r.delivered {
 		return
