@@ -40,12 +40,13 @@ type Instance struct {
 	Bus        *bus.Bus
 	Hub        *room.Hub
 	srv        *server.Instance
-	dead       bool
+	remote     bool      // another process's server: nothing here to stop
+	killOnce   sync.Once // Kill may be called from a test's goroutine and again by its cleanup
 }
 
 // Remote is a server running in another process, for the helpers that only
 // need its URL (Dial, Join, API).
-func Remote(url string) *Instance { return &Instance{URL: url, dead: true} }
+func Remote(url string) *Instance { return &Instance{URL: url, remote: true} }
 
 // Cluster is several instances on one database and one NATS server.
 type Cluster struct {
@@ -121,7 +122,10 @@ func (c *Cluster) start(cfg config.Config, rc room.Config) *Instance {
 	t := c.t
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		w := &testWriter{t: t}
+		// Registered before the instance's own cleanup, so it runs after it.
+		t.Cleanup(w.stop)
+		log = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	cfg.Addr = "127.0.0.1:0"
 	cfg.MetricsAddr = "127.0.0.1:0" // as --metrics-addr serves it
@@ -139,11 +143,29 @@ func (c *Cluster) start(cfg config.Config, rc room.Config) *Instance {
 	return in
 }
 
-type testWriter struct{ t testing.TB }
+// testWriter sends an instance's log to its test's log while the test
+// runs. A goroutine of the instance may still log after the test's last
+// cleanup (Kill does not wait for every socket); t.Log then would race with
+// the test's end, so the writer drops what comes after stop.
+type testWriter struct {
+	t    testing.TB
+	mu   sync.Mutex
+	over bool
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.over {
+		w.t.Log(strings.TrimSpace(string(p)))
+	}
 	return len(p), nil
+}
+
+func (w *testWriter) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.over = true
 }
 
 // Kill stops an instance abruptly as far as the others can tell: NATS goes
@@ -151,15 +173,19 @@ func (w testWriter) Write(p []byte) (int, error) {
 // waited for; its timers never fire. Queued drafts are still written (the
 // store closes last): internal/crashtest SIGKILLs a real process for the case
 // where they are not.
+//
+// A second call waits for the first to finish: the test's cleanup then does
+// not return, and the test end, while the instance is still logging to it.
 func (in *Instance) Kill() {
-	if in.dead {
+	if in.remote {
 		return
 	}
-	in.dead = true
-	in.Bus.Conn.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_ = in.srv.Close(ctx)
+	in.killOnce.Do(func() {
+		in.Bus.Conn.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = in.srv.Close(ctx)
+	})
 }
 
 // Staff creates a staff account and returns its API token.
