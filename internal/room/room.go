@@ -531,10 +531,10 @@ func (r *Room) apply(ev store.Event, backup bool) {
 			fail(err)
 			return
 		}
+		var late time.Duration
 		if backup {
-			r.setBackupTimer(d.timer(r.id))
-		} else {
-			r.setTimer(d.timer(r.id))
+			late = r.hub.cfg.BackupDelay
 		}
+		r.armTimer(d.timer(r.id), late)
 	}
 }

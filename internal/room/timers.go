@@ -104,9 +104,8 @@ func (h *Hub) expire(t store.Timer) {
 // Caller holds r.mu.
 func (r *Room) setTimer(t store.Timer) { r.armTimer(t, 0) }
 
-// setBackupTimer is setTimer for a timer another instance arms too.
-func (r *Room) setBackupTimer(t store.Timer) { r.armTimer(t, r.hub.cfg.BackupDelay) }
-
+// armTimer is setTimer with the expiry tried late after the deadline: a
+// backup's BackupDelay, for a timer another instance arms too.
 func (r *Room) armTimer(t store.Timer, late time.Duration) {
 	r.timers[keyOf(t)] = t
 	r.disarm(t.ID)

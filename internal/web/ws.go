@@ -87,12 +87,9 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 	bearer, _ := c.Locals(localToken).(string)
 	if bearer != "" {
 		hash := auth.HashToken(bearer)
-		p, err := h.Store.ParticipantByToken(ctx, hash)
-		if err == nil {
-			return candidateIdentity(p, iv, hash)
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return room.Identity{}, err
+		id, ok, err := h.inviteIdentity(ctx, iv, hash)
+		if ok || err != nil {
+			return id, err
 		}
 		u, err := h.Store.UserByAPIToken(ctx, hash)
 		if errors.Is(err, store.ErrNotFound) {
@@ -110,15 +107,25 @@ func (h *handler) roomIdentity(c *fiber.Ctx, iv store.Interview) (room.Identity,
 	if token == "" {
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "unauthorized", "log in, or open your invite link")
 	}
-	hash := auth.HashToken(token)
-	p, err := h.Store.ParticipantByToken(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
+	id, ok, err := h.inviteIdentity(ctx, iv, auth.HashToken(token))
+	if !ok && err == nil {
 		return room.Identity{}, errCode(fiber.StatusUnauthorized, "bad_token", "the invite token is not valid")
 	}
-	if err != nil {
-		return room.Identity{}, err
+	return id, err
+}
+
+// inviteIdentity looks a token's hash up as an invite; ok is false when it
+// is none. A known invite that may not open this room is an error.
+func (h *handler) inviteIdentity(ctx context.Context, iv store.Interview, hash string) (id room.Identity, ok bool, err error) {
+	p, err := h.Store.ParticipantByToken(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return room.Identity{}, false, nil
 	}
-	return candidateIdentity(p, iv, hash)
+	if err != nil {
+		return room.Identity{}, false, err
+	}
+	id, err = candidateIdentity(p, iv, hash)
+	return id, true, err
 }
 
 // staffIdentity admits an admin (added to the panel on the way) or an
